@@ -1,0 +1,3 @@
+from fbcli.cli import main
+
+main()

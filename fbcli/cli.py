@@ -1,0 +1,138 @@
+"""The entry point: global options, command discovery, and error handling."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from typing import Annotated
+
+import typer
+
+from fbcli import __version__
+from fbcli.context import AppContext
+from fbcli.errors import FbcliError
+
+# The order commands are listed in --help; commands not named here follow.
+COMMAND_ORDER = (
+    "pending",
+    "give",
+    "mark_unattended",
+    "sessions",
+    "show",
+    "plan",
+    "goals",
+    "stats",
+    "init",
+    "import_",
+    "doctor",
+    "migrate",
+)
+
+HELP = """Leave feedback after every session you teach, and read what it adds up to.
+
+Start with 'fbcli pending', then 'fbcli give SESSION'.
+"""
+
+
+def show_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"fbcli {__version__}\n")
+        raise typer.Exit()
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(
+        name="fbcli",
+        help=HELP,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+    @app.callback()
+    def global_options(
+        ctx: typer.Context,
+        db: Annotated[
+            str | None,
+            typer.Option(
+                "--db",
+                envvar="FBCLI_DB",
+                show_envvar=True,
+                help="Store file (default: store.json in your data folder).",
+            ),
+        ] = None,
+        acting: Annotated[
+            str | None,
+            typer.Option(
+                "--as",
+                envvar="FBCLI_TUTOR",
+                show_envvar=True,
+                help="Act as this tutor (default: 'tutor' in the config file).",
+            ),
+        ] = None,
+        lock_timeout: Annotated[
+            float,
+            typer.Option(
+                "--lock-timeout",
+                min=0,
+                help="Seconds to wait for another command's lock on the store.",
+            ),
+        ] = 5.0,
+        version: Annotated[
+            bool,
+            typer.Option(
+                "--version",
+                callback=show_version,
+                is_eager=True,
+                help="Show the version and exit.",
+            ),
+        ] = False,
+    ) -> None:
+        ctx.obj = AppContext(db=db, acting=acting, lock_timeout=lock_timeout)
+
+    import fbcli.commands as commands
+
+    names = {info.name for info in pkgutil.iter_modules(commands.__path__)}
+    ordered = [n for n in COMMAND_ORDER if n in names]
+    ordered += sorted(names - set(ordered))
+    for name in ordered:
+        module = importlib.import_module(f"fbcli.commands.{name}")
+        module.register(app)
+    return app
+
+
+def run(argv: list[str]) -> int:
+    """Run one command line and return its exit code."""
+    from typer.main import get_command
+
+    command = get_command(build_app())
+    try:
+        result = command.main(args=argv, prog_name="fbcli", standalone_mode=False)
+    except FbcliError as failure:
+        sys.stderr.write(f"error: {failure.message}\n")
+        return failure.exit_code
+    except (KeyboardInterrupt, EOFError, typer.Abort):
+        sys.stderr.write("\ninterrupted; nothing was saved\n")
+        return 130
+    except typer.Exit as done:
+        return done.exit_code
+    except typer.TyperException as failure:
+        return show_usage_error(failure)
+    return result if isinstance(result, int) else 0
+
+
+def show_usage_error(failure: typer.TyperException) -> int:
+    """One line for a malformed command line, and where to find help."""
+    ctx = getattr(failure, "ctx", None)
+    if type(failure).__name__ == "NoArgsIsHelpError":
+        failure.show()  # type: ignore[attr-defined]
+        return 2
+    sys.stderr.write(f"error: {failure.format_message()}\n")
+    if ctx is not None:
+        sys.stderr.write(f"Try '{ctx.command_path} --help' for help.\n")
+    return failure.exit_code
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))

@@ -1,0 +1,38 @@
+"""fbcli init: create a store, optionally with the demo data."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fbcli.context import AppContext
+from fbcli.output import say
+
+
+def init(
+    ctx: typer.Context,
+    demo: Annotated[bool, typer.Option("--demo", help="Load the demo school.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing store (kept as .bak).")
+    ] = False,
+) -> None:
+    """Create a new store (refuses to overwrite one unless --force)."""
+    app: AppContext = ctx.obj
+    now = app.now()
+
+    with app.store(create=True, replace=force) as store:
+        if demo:
+            from fbcli.demo import load_demo
+
+            counts = load_demo(store, now)
+        else:
+            counts = {}
+
+    say(f"created {store.location}")
+    if counts:
+        say("demo data: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)

@@ -1,0 +1,111 @@
+"""The storage interface.
+
+A command opens the store once. Reads come from one snapshot taken at open;
+writes are buffered and reach the backend in one commit when the command's
+``with`` block ends without an error. An error inside the block leaves the
+store exactly as it was.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from fbcli.rules.model import Feedback, PlanChange, Session, Student, Tutor
+
+SCHEMA_VERSION = 1
+
+
+class Store(ABC):
+    location: str
+
+    # Reading.
+
+    @abstractmethod
+    def tutor(self, tutor_id: str) -> Tutor | None: ...
+
+    @abstractmethod
+    def tutors(self) -> list[Tutor]: ...
+
+    @abstractmethod
+    def student(self, student_id: str) -> Student | None: ...
+
+    @abstractmethod
+    def students(self) -> list[Student]: ...
+
+    @abstractmethod
+    def session(self, session_id: str) -> Session | None: ...
+
+    @abstractmethod
+    def sessions(
+        self, *, tutor: str | None = None, student: str | None = None
+    ) -> list[Session]:
+        """Sessions, oldest first, optionally of one tutor and/or one student."""
+
+    @abstractmethod
+    def session_ids(self) -> list[str]: ...
+
+    @abstractmethod
+    def feedback(self, session_id: str) -> Feedback | None:
+        """The latest version of a session's feedback."""
+
+    @abstractmethod
+    def feedback_versions(self, session_id: str) -> list[Feedback]:
+        """Every version of a session's feedback, oldest first."""
+
+    @abstractmethod
+    def latest_feedback(
+        self, *, tutor: str | None = None, student: str | None = None
+    ) -> dict[str, Feedback]:
+        """The latest feedback by session id, for sessions of a tutor and/or student."""
+
+    @abstractmethod
+    def plan_changes(self, student: str | None = None) -> list[PlanChange]:
+        """Study plan changes, oldest first."""
+
+    # Writing: buffered until the block that opened the store ends.
+
+    @abstractmethod
+    def put_tutors(self, tutors: Iterable[Tutor]) -> None: ...
+
+    @abstractmethod
+    def put_students(self, students: Iterable[Student]) -> None: ...
+
+    @abstractmethod
+    def put_sessions(self, sessions: Iterable[Session]) -> None: ...
+
+    @abstractmethod
+    def add_feedback(self, feedback: Iterable[Feedback]) -> None:
+        """Add feedback versions; a version number already stored is a conflict."""
+
+    @abstractmethod
+    def add_plan_changes(self, changes: Iterable[PlanChange]) -> None: ...
+
+
+@contextmanager
+def open_store(
+    location: str,
+    *,
+    write: bool = False,
+    create: bool = False,
+    replace: bool = False,
+    lock_timeout: float = 5.0,
+) -> Iterator[Store]:
+    """Open the store at ``location`` for one command.
+
+    ``create`` makes a new, empty store, refusing an existing file unless
+    ``replace`` (the old one is then kept as the backup); ``write`` holds the
+    writers' lock from the read to the commit.
+    """
+    from fbcli.store.json_store import JsonStore
+
+    store = JsonStore(
+        location,
+        write=write or create,
+        create=create,
+        replace=replace,
+        lock_timeout=lock_timeout,
+    )
+    with store.opened():
+        yield store
