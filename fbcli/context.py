@@ -105,4 +105,6 @@ class AppContext:
             ) as store:
                 yield store
         except OSError as error:
-            raise StoreError(f"cannot use the store {location}: {error.strerror}") from None
+            raise StoreError(
+                f"cannot use the store {location}: {error.strerror}"
+            ) from None

@@ -20,12 +20,16 @@ def load_demo(store: Store, now: datetime) -> dict[str, int]:
     tutors = [Tutor.from_record(item) for item in data["tutors"]]
     students = [Student.from_record(item) for item in data["students"]]
     sessions = [
-        Session(s["id"], s["tutor"], s["student"], at(s["offset_minutes"]), s["minutes"])
+        Session(
+            s["id"], s["tutor"], s["student"], at(s["offset_minutes"]), s["minutes"]
+        )
         for s in data["sessions"]
     ]
     feedback = [Feedback.from_record(_placed(item, at)) for item in data["feedback"]]
     changes = [
-        PlanChange(c["student"], c["goal"], c["action"], at(c["offset_minutes"]), c["by"])
+        PlanChange(
+            c["student"], c["goal"], c["action"], at(c["offset_minutes"]), c["by"]
+        )
         for c in data["plan_changes"]
     ]
 

@@ -55,7 +55,7 @@ class NoIdentity(NotAllowed):
     def __init__(self, config: str) -> None:
         super().__init__(
             "who is acting? give --as TUTOR, set FBCLI_TUTOR, "
-            f"or put tutor = \"ID\" in {config}"
+            f'or put tutor = "ID" in {config}'
         )
 
 

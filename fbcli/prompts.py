@@ -33,12 +33,22 @@ def _ask(question: Any) -> Any:
     return answer
 
 
-def ask_text(message: str, *, default: str = "", validate: Any = None, instruction: str | None = None) -> str:
+def ask_text(
+    message: str,
+    *,
+    default: str = "",
+    validate: Any = None,
+    instruction: str | None = None,
+) -> str:
     import questionary
 
     answer = _ask(
         questionary.text(
-            message, default=default, validate=validate, instruction=instruction, output=_output()
+            message,
+            default=default,
+            validate=validate,
+            instruction=instruction,
+            output=_output(),
         )
     )
     return str(answer)
@@ -54,16 +64,24 @@ def ask_select(message: str, choices: Sequence[Any], *, default: Any = None) -> 
     """One of ``choices``: strings, or questionary.Choice objects with values."""
     import questionary
 
-    return _ask(questionary.select(message, choices=list(choices), default=default, output=_output()))
+    return _ask(
+        questionary.select(
+            message, choices=list(choices), default=default, output=_output()
+        )
+    )
 
 
 def ask_checkbox(message: str, choices: Sequence[Any]) -> list[Any]:
     import questionary
 
-    return list(_ask(questionary.checkbox(message, choices=list(choices), output=_output())))
+    return list(
+        _ask(questionary.checkbox(message, choices=list(choices), output=_output()))
+    )
 
 
-def ask_autocomplete(message: str, choices: Sequence[str], *, validate: Any = None) -> str:
+def ask_autocomplete(
+    message: str, choices: Sequence[str], *, validate: Any = None
+) -> str:
     import questionary
 
     return str(
@@ -78,3 +96,43 @@ def ask_autocomplete(message: str, choices: Sequence[str], *, validate: Any = No
             )
         )
     )
+
+
+def ask_grouped_checkbox(
+    message: str,
+    groups: Sequence[tuple[str, Sequence[tuple[str, str, bool]]]],
+    *,
+    at_least_one: str | None = None,
+) -> list[str]:
+    """Values picked from (title, value, checked) choices under one heading per group.
+
+    Typing filters the list; ``at_least_one`` is the message shown when
+    nothing is picked, and then an empty answer is refused.
+    """
+    import questionary
+
+    choices: list[Any] = []
+    for heading, items in groups:
+        choices.append(questionary.Separator(f"── {heading} ──"))
+        choices.extend(
+            questionary.Choice(title, value=value, checked=checked)
+            for title, value, checked in items
+        )
+
+    def validate(picked: list[str]) -> bool | str:
+        return bool(picked) or at_least_one is None or at_least_one
+
+    return [
+        str(value)
+        for value in _ask(
+            questionary.checkbox(
+                message,
+                choices=choices,
+                validate=validate,
+                use_search_filter=True,
+                use_jk_keys=False,
+                instruction="(type to filter, <space> to pick, <enter> to confirm)",
+                output=_output(),
+            )
+        )
+    ]

@@ -8,9 +8,13 @@ from datetime import datetime
 from fbcli.output import inert, stdout
 
 
+# Columns whose cells read badly when wrapped.
+NO_WRAP = {"Session", "When", "Ended", "Deadline", "Status"}
+
+
 def local(moment: datetime) -> str:
     """A time as the person at the terminal reads it: their zone, to the minute."""
-    return moment.astimezone().strftime("%a %d %b %H:%M")
+    return moment.astimezone().strftime("%d %b %H:%M")
 
 
 def draw_table(
@@ -26,7 +30,7 @@ def draw_table(
 
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     for column in columns:
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in NO_WRAP)
     for number, row in enumerate(rows):
         style = styles[number] if styles else None
         table.add_row(*(inert(cell) for cell in row), style=style)

@@ -73,7 +73,9 @@ def cli(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> Runner:
 
 @pytest.fixture
 def cli_process(env: dict[str, str]) -> Runner:
-    def invoke(*args: str, input: str | None = None, extra_env: dict[str, str] | None = None) -> Result:
+    def invoke(
+        *args: str, input: str | None = None, extra_env: dict[str, str] | None = None
+    ) -> Result:
         done = subprocess.run(
             [sys.executable, "-m", "fbcli", *args],
             capture_output=True,

@@ -12,7 +12,12 @@ from fbcli import school
 from fbcli.context import AppContext
 from fbcli.errors import BadUsage, RuleBroken
 from fbcli.output import print_json, say
-from fbcli.rules.importing import ImportBatch, check_references, parse_csv_sessions, parse_json_export
+from fbcli.rules.importing import (
+    ImportBatch,
+    check_references,
+    parse_csv_sessions,
+    parse_json_export,
+)
 
 
 def read_export(path: Path) -> ImportBatch:
@@ -35,9 +40,14 @@ def read_export(path: Path) -> ImportBatch:
 def import_(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help="A JSON export, or a CSV of sessions (id,tutor,student,start,minutes).")
+        Path,
+        typer.Argument(
+            help="A JSON export, or a CSV of sessions (id,tutor,student,start,minutes)."
+        ),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the counts as JSON.")
+    ] = False,
 ) -> None:
     """Load tutors, students and sessions; nothing is written if any row is bad.
 
@@ -56,7 +66,9 @@ def import_(
         if batch.problems:
             for problem in batch.problems:
                 say(f"{file}: {problem}")
-            raise RuleBroken(f"{len(batch.problems)} bad rows in {file}; nothing was imported")
+            raise RuleBroken(
+                f"{len(batch.problems)} bad rows in {file}; nothing was imported"
+            )
         with_feedback = set(store.latest_feedback())
         kept = [s for s in batch.sessions if s.id in with_feedback]
         store.put_tutors(batch.tutors)

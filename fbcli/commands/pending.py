@@ -11,7 +11,12 @@ from fbcli import school
 from fbcli.context import AppContext
 from fbcli.output import print_json
 from fbcli.rules.model import format_time
-from fbcli.rules.sessions import PendingItem, describe_age, describe_time_left, pending_sessions
+from fbcli.rules.sessions import (
+    PendingItem,
+    describe_age,
+    describe_time_left,
+    pending_sessions,
+)
 
 
 def pending(
@@ -66,15 +71,29 @@ def show_table(items: list[PendingItem], names: dict[str, str], now: datetime) -
     rows = [
         (
             item.session.id,
-            f"{names.get(item.session.student, '')} ({item.session.student})",
+            names.get(item.session.student, item.session.student),
             local(item.session.start),
             describe_age(now - item.session.end),
-            describe_time_left(item.time_left) + (" (fined)" if item.fined else ""),
+            describe_time_left(item.time_left) + deadline_note(item),
         )
         for item in items
     ]
     styles = ["red" if item.overdue else None for item in items]
-    draw_table(("Session", "Student", "When", "Ended", "Deadline"), rows, title=title, styles=styles)
+    draw_table(
+        ("Session", "Student", "When", "Ended", "Deadline"),
+        rows,
+        title=title,
+        styles=styles,
+    )
+
+
+def deadline_note(item: PendingItem) -> str:
+    """Past the deadline the session is unpaid; a day later the tutor is fined."""
+    if item.fined:
+        return ", fined"
+    if item.overdue:
+        return ", unpaid"
+    return ""
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated
 
@@ -10,7 +11,7 @@ import typer
 from fbcli.context import AppContext
 from fbcli.errors import BadUsage
 from fbcli.output import print_json
-from fbcli.rules.model import STATUSES, Session, format_time
+from fbcli.rules.model import STATUSES, Session
 from fbcli.rules.sessions import session_status
 
 
@@ -25,12 +26,20 @@ def parse_day(text: str | None, flag: str) -> date | None:
 
 def sessions(
     ctx: typer.Context,
-    student: Annotated[str | None, typer.Option(help="Only this student's sessions.")] = None,
-    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Up to this date, inclusive.")] = None,
+    student: Annotated[
+        str | None, typer.Option(help="Only this student's sessions.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="From this date (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Up to this date, inclusive.")
+    ] = None,
     status: Annotated[
         str | None,
-        typer.Option(help="Only sessions with this status: " + ", ".join(STATUSES) + "."),
+        typer.Option(
+            help="Only sessions with this status: " + ", ".join(STATUSES) + "."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
 ) -> None:
@@ -66,7 +75,7 @@ def as_record(session: Session, state: str) -> dict[str, object]:
     return {**session.to_record(), "status": state}
 
 
-def show_table(rows: list[tuple[Session, str]], now: datetime) -> None:
+def show_table(rows: Sequence[tuple[Session, str]], now: datetime) -> None:
     from fbcli.render import draw_table, local
 
     if not rows:

@@ -32,8 +32,12 @@ LABELS = {
 
 def show(
     ctx: typer.Context,
-    session_id: Annotated[str, typer.Argument(metavar="SESSION", help="Session id, e.g. S-1042.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False,
+    session_id: Annotated[
+        str, typer.Argument(metavar="SESSION", help="Session id, e.g. S-1042.")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON object.")
+    ] = False,
 ) -> None:
     """One session and its feedback, with every earlier version counted."""
     app: AppContext = ctx.obj
@@ -42,11 +46,15 @@ def show(
     with app.store() as store:
         session = store.session(session_id)
         if session is None:
-            raise NotFound("session", session_id, close_matches(session_id, store.session_ids()))
+            raise NotFound(
+                "session", session_id, close_matches(session_id, store.session_ids())
+            )
         versions = store.feedback_versions(session_id)
 
     latest = versions[-1] if versions else None
-    record = as_record(session, latest, len(versions), session_status(session, latest, now))
+    record = as_record(
+        session, latest, len(versions), session_status(session, latest, now)
+    )
     if as_json:
         print_json(record)
         return
@@ -65,7 +73,9 @@ def as_record(
     }
 
 
-def show_text(session: Session, feedback: Feedback | None, record: dict[str, Any]) -> None:
+def show_text(
+    session: Session, feedback: Feedback | None, record: dict[str, Any]
+) -> None:
     from fbcli.render import draw_table, local
 
     rows = [
@@ -82,7 +92,9 @@ def show_text(session: Session, feedback: Feedback | None, record: dict[str, Any
         rows.append(("Feedback given", given))
         for key, label in LABELS.items():
             value = record["feedback"][key]
-            if value in (None, "", {}) or (key == "student_missed" and feedback.completed):
+            if value in (None, "", {}) or (
+                key == "student_missed" and feedback.completed
+            ):
                 continue
             if isinstance(value, dict):
                 value = ", ".join(f"{k} {v}" for k, v in value.items())

@@ -35,7 +35,11 @@ def parse_json_export(data: Any, rubric: Rubric) -> ImportBatch:
     unknown = set(data) - {"tutors", "students", "sessions"}
     if unknown:
         batch.problems.append("unknown lists: " + ", ".join(sorted(unknown)))
-    for key, reader in (("tutors", _tutor), ("students", _student), ("sessions", _session)):
+    for key, reader in (
+        ("tutors", _tutor),
+        ("students", _student),
+        ("sessions", _session),
+    ):
         rows = data.get(key, [])
         if not isinstance(rows, list):
             batch.problems.append(f"{key}: must be a list")
@@ -80,14 +84,22 @@ def check_references(
     """Sessions must name tutors and students that exist, in the store or the batch."""
     tutors = set(tutor_ids) | {t.id for t in batch.tutors}
     students = set(student_ids) | {s.id for s in batch.students}
-    for kind, items in (("tutor", batch.tutors), ("student", batch.students), ("session", batch.sessions)):
+    for kind, items in (
+        ("tutor", batch.tutors),
+        ("student", batch.students),
+        ("session", batch.sessions),
+    ):
         for duplicate in _duplicates(item.id for item in items):
             batch.problems.append(f"{kind} {duplicate!r} appears more than once")
     for session in batch.sessions:
         if session.tutor not in tutors:
-            batch.problems.append(f"session {session.id}: unknown tutor {session.tutor!r}")
+            batch.problems.append(
+                f"session {session.id}: unknown tutor {session.tutor!r}"
+            )
         if session.student not in students:
-            batch.problems.append(f"session {session.id}: unknown student {session.student!r}")
+            batch.problems.append(
+                f"session {session.id}: unknown student {session.student!r}"
+            )
 
 
 def _duplicates(ids: Iterable[str]) -> list[str]:
@@ -124,7 +136,9 @@ def _tutor(row: dict[str, Any], rubric: Rubric) -> Tutor:
     role = row.get("role", "tutor")
     if role not in ("tutor", "admin"):
         raise ValueError(f"role must be tutor or admin, not {role!r}")
-    return Tutor(_id(row), _text(row, "name"), _text(row, "email", required=False), role)
+    return Tutor(
+        _id(row), _text(row, "name"), _text(row, "email", required=False), role
+    )
 
 
 def _student(row: dict[str, Any], rubric: Rubric) -> Student:
@@ -160,7 +174,11 @@ def _session(row: dict[str, Any], rubric: Rubric | None) -> Session:
         if not minutes.isdigit():
             raise ValueError(f"minutes {minutes!r} is not a whole number")
         minutes = int(minutes)
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 600:
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int)
+        or not 1 <= minutes <= 600
+    ):
         raise ValueError("minutes must be a whole number from 1 to 600")
     return Session(_id(row), _id(row, "tutor"), _id(row, "student"), start, minutes)
 

@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 Role = Literal["tutor", "admin"]
-Status = Literal["upcoming", "pending", "completed", "not-completed", "dismissal-requested"]
+Status = Literal[
+    "upcoming", "pending", "completed", "not-completed", "dismissal-requested"
+]
 STATUSES: tuple[Status, ...] = (
     "upcoming",
     "pending",
@@ -47,11 +49,21 @@ class Tutor:
         return self.role == "admin"
 
     def to_record(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "email": self.email, "role": self.role}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "email": self.email,
+            "role": self.role,
+        }
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Tutor:
-        return cls(record["id"], record["name"], record.get("email", ""), record.get("role", "tutor"))
+        return cls(
+            record["id"],
+            record["name"],
+            record.get("email", ""),
+            record.get("role", "tutor"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +219,11 @@ class PlanChange:
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> PlanChange:
         return cls(
-            record["student"], record["goal"], record["action"], parse_time(record["at"]), record["by"]
+            record["student"],
+            record["goal"],
+            record["action"],
+            parse_time(record["at"]),
+            record["by"],
         )
 
 

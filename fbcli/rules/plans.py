@@ -7,10 +7,12 @@ progress graph depends on that.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from fbcli.rules.model import PlanChange
+from fbcli.errors import NotAllowed, RuleBroken
+from fbcli.rules.model import Feedback, PlanChange, Session, Tutor, format_time
 
 
 def plan_at(changes: Iterable[PlanChange], moment: datetime | None = None) -> list[str]:
@@ -29,3 +31,156 @@ def plan_at(changes: Iterable[PlanChange], moment: datetime | None = None) -> li
 def in_plan_at(changes: Iterable[PlanChange], goal: str, moment: datetime) -> bool:
     """Was ``goal`` in the plan at ``moment``? Only such sessions count as progress."""
     return goal in plan_at(changes, moment)
+
+
+class NotYourStudent(NotAllowed):
+    def __init__(self, tutor: str, student: str) -> None:
+        super().__init__(
+            f"{tutor} has no session with {student}; only an admin or one of "
+            f"{student}'s tutors may change the study plan"
+        )
+
+
+class PlanWouldBeEmpty(RuleBroken):
+    def __init__(self, student: str) -> None:
+        super().__init__(
+            f"this would leave {student} without a study plan; "
+            "give --allow-empty to remove the last goal"
+        )
+
+
+class PlanChangedLater(RuleBroken):
+    def __init__(self, student: str, last: datetime, at: datetime) -> None:
+        super().__init__(
+            f"{student}'s study plan was last changed at {format_time(last)}, after "
+            f"{format_time(at)}; a change cannot be placed before an existing one"
+        )
+
+
+def check_may_change_plan(
+    tutor: Tutor, student: str, sessions_together: Iterable[Session]
+) -> None:
+    """An admin, or a tutor with at least one session with the student, scheduled or past."""
+    if tutor.is_admin or any(s.student == student for s in sessions_together):
+        return
+    raise NotYourStudent(tutor.id, student)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEdit:
+    """What one command does to one plan: the goals before and after, and the changes."""
+
+    student: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    changes: tuple[PlanChange, ...] = field(default=())
+
+    @property
+    def added(self) -> list[str]:
+        return [c.goal for c in self.changes if c.action == "add"]
+
+    @property
+    def removed(self) -> list[str]:
+        return [c.goal for c in self.changes if c.action == "remove"]
+
+
+def edit_plan(
+    history: Sequence[PlanChange],
+    *,
+    student: str,
+    at: datetime,
+    by: str,
+    add: Iterable[str] = (),
+    remove: Iterable[str] = (),
+    allow_empty: bool = False,
+) -> PlanEdit:
+    """Add and remove goals; a goal already in (or already out of) the plan is left be.
+
+    Changes are appended after the history, never placed before its last
+    change, so that replaying the history gives the plan this edit shows.
+    """
+    before = plan_at(history)
+    after = list(before)
+    changes: list[PlanChange] = []
+    for goal in dict.fromkeys(remove):
+        if goal in after:
+            after.remove(goal)
+            changes.append(PlanChange(student, goal, "remove", at, by))
+    for goal in dict.fromkeys(add):
+        if goal not in after:
+            after.append(goal)
+            changes.append(PlanChange(student, goal, "add", at, by))
+
+    if changes and history:
+        last = max(change.at for change in history)
+        if last > at:
+            raise PlanChangedLater(student, last, at)
+    if before and not after and not allow_empty:
+        raise PlanWouldBeEmpty(student)
+    return PlanEdit(student, tuple(before), tuple(after), tuple(changes))
+
+
+def set_plan(
+    history: Sequence[PlanChange],
+    goals: Iterable[str],
+    *,
+    student: str,
+    at: datetime,
+    by: str,
+    allow_empty: bool = False,
+) -> PlanEdit:
+    """The changes that make the plan exactly ``goals``, and nothing more."""
+    wanted = list(dict.fromkeys(goals))
+    current = plan_at(history)
+    return edit_plan(
+        history,
+        student=student,
+        at=at,
+        by=by,
+        add=wanted,
+        remove=[goal for goal in current if goal not in wanted],
+        allow_empty=allow_empty,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PlanGoal:
+    """An active goal of a plan, with the add that put it there and its sessions."""
+
+    goal: str
+    added_at: datetime
+    added_by: str
+    sessions: int = 0
+    counted: int = 0
+
+
+def plan_goals(
+    history: Iterable[PlanChange],
+    sessions: Iterable[Session] = (),
+    feedback: Mapping[str, Feedback] | None = None,
+) -> list[PlanGoal]:
+    """The active goals, in the order they were added.
+
+    ``sessions`` counts every session whose latest feedback has the goal as
+    topic; ``counted`` only those where the goal was in the plan when the
+    session started, the sessions that count toward progress.
+    """
+    ordered = sorted(history, key=lambda c: c.at)
+    latest_add: dict[str, PlanChange] = {}
+    for change in ordered:
+        if change.action == "add":
+            latest_add[change.goal] = change
+    active = plan_at(ordered)
+
+    topics = [
+        (session, item.goal)
+        for session in sessions
+        if (item := (feedback or {}).get(session.id)) is not None and item.goal
+    ]
+    result = []
+    for goal in active:
+        with_topic = [session for session, topic in topics if topic == goal]
+        counted = sum(in_plan_at(ordered, goal, s.start) for s in with_topic)
+        added = latest_add[goal]
+        result.append(PlanGoal(goal, added.at, added.by, len(with_topic), counted))
+    return result

@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 from fbcli.rules.model import Feedback, Session, Settings, Status
 
 
-def session_status(session: Session, feedback: Feedback | None, now: datetime) -> Status:
+def session_status(
+    session: Session, feedback: Feedback | None, now: datetime
+) -> Status:
     if feedback is not None:
         return feedback.status
     if session.end > now:
@@ -70,7 +72,7 @@ def describe_time_left(left: timedelta) -> str:
     if days:
         text = f"{days}d {hours}h"
     elif hours:
-        text = f"{hours}h {mins:02d}m"
+        text = f"{hours}h {mins}m"
     else:
         text = f"{mins}m"
     return f"{text} overdue" if left <= timedelta(0) else f"{text} left"
@@ -83,5 +85,5 @@ def describe_age(age: timedelta) -> str:
     if days:
         return f"{days}d {hours}h ago"
     if hours:
-        return f"{hours}h {mins:02d}m ago"
+        return f"{hours}h {mins}m ago"
     return f"{mins}m ago"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +34,13 @@ TEMP_PREFIX = ".fbcli-tmp-"
 Record = dict[str, Any]
 
 
-class SnapshotStorage(Storage):  # type: ignore[misc]
+class SnapshotStorage(Storage):
     """TinyDB storage over an in-memory snapshot; the file is handled by JsonStore."""
 
     def __init__(self, data: dict[str, dict[str, Record]]) -> None:
         self.data = data
 
-    def read(self) -> dict[str, dict[str, Record]]:
+    def read(self) -> dict[str, dict[str, Record]] | None:
         return self.data
 
     def write(self, data: dict[str, dict[str, Record]]) -> None:
@@ -76,7 +76,9 @@ def check_shape(path: Path, data: Any) -> None:
         if not isinstance(table, dict) or not all(
             isinstance(record, dict) for record in table.values()
         ):
-            raise StoreError(f"{path} is not a valid store (table {name!r} is malformed)")
+            raise StoreError(
+                f"{path} is not a valid store (table {name!r} is malformed)"
+            )
     meta = list(data.get("meta", {}).values())
     version = meta[0].get("schema_version") if meta else None
     if version is None:
@@ -111,11 +113,11 @@ def write_atomically(path: Path, payload: bytes, *, keep_backup: bool) -> None:
             backup = path.with_name(path.name + ".bak")
             link = folder / f"{TEMP_PREFIX}bak-{os.getpid()}"
             os.link(path, link)
-            os.replace(link, backup)
-        os.replace(temp_name, path)
+            link.replace(backup)
+        Path(temp_name).replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(temp_name)
+            Path(temp_name).unlink()
         raise
     dir_fd = os.open(folder, os.O_RDONLY)
     try:
@@ -131,11 +133,15 @@ def _make_temp(folder: Path) -> tuple[int, str]:
         # mkstemp creates the file readable and writable by its owner only.
         return tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
     except FileNotFoundError:
-        raise StoreError(f"cannot write the store: folder {folder} does not exist") from None
+        raise StoreError(
+            f"cannot write the store: folder {folder} does not exist"
+        ) from None
     except PermissionError:
         raise StoreError(f"cannot write the store: {folder} is not writable") from None
     except OSError as error:
-        raise StoreError(f"cannot write the store in {folder}: {error.strerror}") from None
+        raise StoreError(
+            f"cannot write the store in {folder}: {error.strerror}"
+        ) from None
 
 
 class JsonStore(Store):
@@ -177,7 +183,9 @@ class JsonStore(Store):
 
         lock_path = self.path.with_name(self.path.name + ".lock")
         if not self.path.parent.is_dir():
-            raise StoreError(f"cannot open the store: folder {self.path.parent} does not exist")
+            raise StoreError(
+                f"cannot open the store: folder {self.path.parent} does not exist"
+            )
         lock = FileLock(lock_path, timeout=self.lock_timeout, mode=0o600)
         try:
             lock.acquire()
@@ -187,7 +195,9 @@ class JsonStore(Store):
                 f"(or raise --lock-timeout, now {self.lock_timeout:g}s)"
             ) from None
         except PermissionError:
-            raise StoreError(f"cannot lock {self.path}: {lock_path} is not writable") from None
+            raise StoreError(
+                f"cannot lock {self.path}: {lock_path} is not writable"
+            ) from None
         except OSError as error:
             raise StoreError(f"cannot lock {self.path}: {error.strerror}") from None
         try:
@@ -219,26 +229,40 @@ class JsonStore(Store):
         for name, records in self._pending.items():
             if name.startswith("__"):
                 continue
-            table = db.table(name)
-            key = "id" if name in ("tutors", "students", "sessions") else None
-            if key is None:
-                table.insert_multiple(records)
-                continue
-            doc_ids = self._doc_ids(name)
-            latest = {rec[key]: rec for rec in records}
-            updated = [doc_ids[k] for k in latest if k in doc_ids]
-            if updated:
-                table.update(lambda doc: _replace(doc, latest[doc[key]]), doc_ids=updated)
-            table.insert_multiple(rec for k, rec in latest.items() if k not in doc_ids)
-        payload = orjson.dumps(db.storage.read())
+            if name in ("tutors", "students", "sessions"):
+                self._upsert(name, records)
+            else:
+                db.table(name).insert_multiple(records)
+        payload = orjson.dumps(self._data())
         write_atomically(self.path, payload, keep_backup=True)
+
+    def _upsert(self, name: str, records: list[Record]) -> None:
+        """Insert records whose id is new and replace those whose id is stored."""
+        assert self._db is not None
+        doc_ids = self._doc_ids(name)
+        latest = {rec["id"]: rec for rec in records}
+        updated = [doc_ids[k] for k in latest if k in doc_ids]
+
+        def replace(document: MutableMapping[str, Any]) -> None:
+            record = latest[document["id"]]
+            document.clear()
+            document.update(record)
+
+        table = self._db.table(name)
+        if updated:
+            table.update(replace, doc_ids=updated)
+        table.insert_multiple(rec for k, rec in latest.items() if k not in doc_ids)
 
     # Indexes over the snapshot, built on first use.
 
-    def _table(self, name: str) -> dict[str, Record]:
+    def _data(self) -> dict[str, dict[str, Record]]:
         assert self._db is not None
-        data: dict[str, dict[str, Record]] = self._db.storage.read()
-        return data.get(name, {})
+        data = self._db.storage.read()
+        assert data is not None
+        return data
+
+    def _table(self, name: str) -> dict[str, Record]:
+        return self._data().get(name, {})
 
     def _doc_ids(self, name: str) -> dict[str, int]:
         return {rec["id"]: int(doc_id) for doc_id, rec in self._table(name).items()}
@@ -356,7 +380,9 @@ class JsonStore(Store):
         records = [f.to_record() for f in feedback]
         stored = self._by("feedback", "session")
         for record in records:
-            versions = {rec.get("version", 1) for rec in stored.get(record["session"], [])}
+            versions = {
+                rec.get("version", 1) for rec in stored.get(record["session"], [])
+            }
             if record["version"] in versions:
                 raise StoreError(
                     f"feedback version {record['version']} of session "
@@ -366,8 +392,3 @@ class JsonStore(Store):
 
     def add_plan_changes(self, changes: Iterable[PlanChange]) -> None:
         self._queue("plan_changes", (c.to_record() for c in changes))
-
-
-def _replace(document: Record, record: Record) -> None:
-    document.clear()
-    document.update(record)
