@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 import sys
 from typing import Annotated
 
@@ -41,7 +41,8 @@ def show_version(value: bool) -> None:
         raise typer.Exit()
 
 
-def build_app() -> typer.Typer:
+def build_app(modules: list[str] | None = None) -> typer.Typer:
+    """The fbcli app with the given command modules, or all of them."""
     app = typer.Typer(
         name="fbcli",
         help=HELP,
@@ -91,22 +92,59 @@ def build_app() -> typer.Typer:
     ) -> None:
         ctx.obj = AppContext(db=db, acting=acting, lock_timeout=lock_timeout)
 
+    for name in modules or all_command_modules():
+        module = importlib.import_module(f"fbcli.commands.{name}")
+        module.register(app)
+    return app
+
+
+def all_command_modules() -> list[str]:
+    import pkgutil
+
     import fbcli.commands as commands
 
     names = {info.name for info in pkgutil.iter_modules(commands.__path__)}
     ordered = [n for n in COMMAND_ORDER if n in names]
-    ordered += sorted(names - set(ordered))
-    for name in ordered:
-        module = importlib.import_module(f"fbcli.commands.{name}")
-        module.register(app)
-    return app
+    return ordered + sorted(names - set(ordered))
+
+
+# Global options that take a value, to step over when looking for the command.
+VALUE_OPTIONS = {"--db", "--as", "--lock-timeout"}
+
+
+def invoked_module(argv: list[str]) -> str | None:
+    """The module of the command a command line names, if it names one.
+
+    Building every command's options costs more than running most commands,
+    so a command line that names one command loads only that one; help,
+    completion and anything unusual load them all.
+    """
+    if any(name.endswith("_COMPLETE") for name in os.environ):
+        return None
+    tokens = iter(argv)
+    for token in tokens:
+        if token in VALUE_OPTIONS:
+            next(tokens, None)
+        elif token.startswith("-"):
+            if token in ("--help", "-h", "--version"):
+                return None
+        else:
+            name = token.replace("-", "_")
+            name = name + "_" if name == "import" else name
+            if not name.isidentifier():
+                return None
+            from importlib.util import find_spec
+
+            return name if find_spec(f"fbcli.commands.{name}") else None
+    return None
 
 
 def run(argv: list[str]) -> int:
     """Run one command line and return its exit code."""
     from typer.main import get_command
 
-    command = get_command(build_app())
+    only = invoked_module(argv)
+    command = get_command(build_app([only] if only else None))
     try:
         result = command.main(args=argv, prog_name="fbcli", standalone_mode=False)
     except FbcliError as failure:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +27,8 @@ def config_path() -> Path:
 
 
 def configured_tutor() -> str | None:
+    import tomllib
+
     path = config_path()
     try:
         config = tomllib.loads(path.read_text(encoding="utf-8"))
