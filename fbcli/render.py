@@ -28,7 +28,13 @@ def draw_table(
     from rich import box
     from rich.table import Table
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    table = Table(
+        title=title,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+        collapse_padding=True,
+    )
     for column in columns:
         table.add_column(column, no_wrap=column in NO_WRAP)
     for number, row in enumerate(rows):
