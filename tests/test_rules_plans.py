@@ -1,0 +1,275 @@
+"""Study plan history: replaying changes, editing plans, and who may edit them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fbcli.rules.model import Feedback, PlanChange, Session, Tutor
+from fbcli.rules.plans import (
+    NotYourStudent,
+    PlanChangedLater,
+    PlanWouldBeEmpty,
+    check_may_change_plan,
+    edit_plan,
+    in_plan_at,
+    plan_at,
+    plan_goals,
+    set_plan,
+)
+
+START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+GOALS = ("articles", "passive-voice", "third-conditional", "small-talk")
+
+
+def at(hours: float) -> datetime:
+    return START + timedelta(hours=hours)
+
+
+def add(goal: str, hours: float, by: str = "maria") -> PlanChange:
+    return PlanChange("ST-1", goal, "add", at(hours), by)
+
+
+def remove(goal: str, hours: float, by: str = "maria") -> PlanChange:
+    return PlanChange("ST-1", goal, "remove", at(hours), by)
+
+
+changes_strategy = st.lists(
+    st.builds(
+        PlanChange,
+        student=st.just("ST-1"),
+        goal=st.sampled_from(GOALS),
+        action=st.sampled_from(["add", "remove"]),
+        at=st.integers(0, 20).map(at),
+        by=st.just("maria"),
+    ),
+    max_size=30,
+)
+
+
+def simulate(changes: list[PlanChange], moment: datetime | None = None) -> set[str]:
+    """The plan, the simplest way: apply every change up to ``moment`` in time order."""
+    plan: set[str] = set()
+    for change in sorted(changes, key=lambda c: c.at):
+        if moment is None or change.at <= moment:
+            if change.action == "add":
+                plan.add(change.goal)
+            else:
+                plan.discard(change.goal)
+    return plan
+
+
+@given(changes_strategy)
+def test_replaying_changes_gives_the_plan_a_set_would(
+    changes: list[PlanChange],
+) -> None:
+    plan = plan_at(changes)
+
+    assert set(plan) == simulate(changes)
+    assert len(plan) == len(set(plan))
+
+
+@given(changes_strategy, st.integers(-1, 21))
+def test_the_plan_at_a_moment_ignores_later_changes(
+    changes: list[PlanChange], hours: int
+) -> None:
+    moment = at(hours)
+
+    plan = plan_at(changes, moment)
+
+    assert set(plan) == simulate(changes, moment)
+
+
+@given(changes_strategy, st.lists(st.sampled_from(GOALS), max_size=6))
+def test_setting_a_plan_makes_it_exactly_those_goals_with_fewest_changes(
+    history: list[PlanChange], goals: list[str]
+) -> None:
+    before = simulate(history)
+
+    edit = set_plan(
+        history, goals, student="ST-1", at=at(21), by="olga", allow_empty=True
+    )
+
+    assert simulate([*history, *edit.changes]) == set(goals)
+    assert len(edit.changes) == len(before ^ set(goals))
+    assert set(edit.after) == set(goals)
+
+
+def test_changes_at_the_same_moment_apply_in_the_order_they_were_made() -> None:
+    changes = [add("articles", 1), remove("articles", 1), add("small-talk", 1)]
+
+    assert plan_at(changes) == ["small-talk"]
+
+
+def test_the_plan_keeps_the_order_goals_were_added() -> None:
+    changes = [add("passive-voice", 1), add("articles", 2), add("small-talk", 3)]
+
+    assert plan_at(changes) == ["passive-voice", "articles", "small-talk"]
+
+
+def test_a_goal_added_after_a_session_was_not_in_the_plan_at_that_session() -> None:
+    session_start = at(10)
+    changes = [add("articles", 1), add("passive-voice", 11)]
+
+    assert in_plan_at(changes, "articles", session_start)
+    assert not in_plan_at(changes, "passive-voice", session_start)
+    assert in_plan_at(changes, "passive-voice", at(12))
+
+
+def test_a_removed_goal_still_counts_for_sessions_before_its_removal() -> None:
+    changes = [add("articles", 1), remove("articles", 5)]
+
+    assert in_plan_at(changes, "articles", at(4))
+    assert not in_plan_at(changes, "articles", at(6))
+
+
+def test_a_change_at_the_very_start_of_a_session_counts_for_it() -> None:
+    changes = [add("articles", 10)]
+
+    assert in_plan_at(changes, "articles", at(10))
+
+
+def test_adding_and_removing_records_only_real_changes() -> None:
+    history = [add("articles", 1), add("passive-voice", 2)]
+
+    edit = edit_plan(
+        history,
+        student="ST-1",
+        at=at(3),
+        by="tom",
+        add=["articles", "small-talk", "small-talk"],
+        remove=["third-conditional", "passive-voice", "passive-voice"],
+    )
+
+    assert edit.changes == (
+        PlanChange("ST-1", "passive-voice", "remove", at(3), "tom"),
+        PlanChange("ST-1", "small-talk", "add", at(3), "tom"),
+    )
+    assert edit.before == ("articles", "passive-voice")
+    assert edit.after == ("articles", "small-talk")
+    assert (edit.added, edit.removed) == (["small-talk"], ["passive-voice"])
+
+
+def test_a_plan_set_to_what_it_is_records_nothing() -> None:
+    history = [add("articles", 1), add("passive-voice", 2)]
+
+    edit = set_plan(
+        history, ["passive-voice", "articles"], student="ST-1", at=at(3), by="tom"
+    )
+
+    assert edit.changes == ()
+
+
+def test_removing_the_last_goal_is_refused() -> None:
+    history = [add("articles", 1)]
+
+    with pytest.raises(PlanWouldBeEmpty) as refused:
+        edit_plan(history, student="ST-1", at=at(2), by="tom", remove=["articles"])
+
+    assert refused.value.exit_code == 1
+    assert "--allow-empty" in refused.value.message
+
+
+def test_removing_the_last_goal_is_allowed_when_asked() -> None:
+    history = [add("articles", 1)]
+
+    edit = edit_plan(
+        history,
+        student="ST-1",
+        at=at(2),
+        by="tom",
+        remove=["articles"],
+        allow_empty=True,
+    )
+
+    assert edit.after == ()
+    assert edit.removed == ["articles"]
+
+
+def test_a_change_cannot_be_placed_before_the_last_one() -> None:
+    history = [add("articles", 5)]
+
+    with pytest.raises(PlanChangedLater) as refused:
+        edit_plan(history, student="ST-1", at=at(4), by="tom", add=["small-talk"])
+
+    assert refused.value.exit_code == 1
+
+
+def test_a_change_that_changes_nothing_may_come_from_the_past() -> None:
+    history = [add("articles", 5)]
+
+    edit = edit_plan(history, student="ST-1", at=at(4), by="tom", add=["articles"])
+
+    assert edit.changes == ()
+
+
+MARIA = Tutor("maria", "Maria")
+OLGA = Tutor("olga", "Olga", role="admin")
+
+
+def session(student: str, hours: float = 10) -> Session:
+    return Session(f"S-{student}", "maria", student, at(hours))
+
+
+@pytest.mark.parametrize(
+    ("tutor", "sessions"),
+    [
+        pytest.param(MARIA, [session("ST-2"), session("ST-1")], id="tutor-past"),
+        pytest.param(MARIA, [session("ST-1", hours=10_000)], id="tutor-scheduled"),
+        pytest.param(OLGA, [], id="admin-without-sessions"),
+    ],
+)
+def test_who_may_change_a_plan(tutor: Tutor, sessions: list[Session]) -> None:
+    check_may_change_plan(tutor, "ST-1", sessions)
+
+
+def test_a_tutor_without_a_session_with_the_student_may_not_change_the_plan() -> None:
+    with pytest.raises(NotYourStudent) as refused:
+        check_may_change_plan(MARIA, "ST-1", [session("ST-2")])
+
+    assert refused.value.exit_code == 4
+    assert "maria" in refused.value.message
+
+
+def feedback(session_id: str, goal: str | None) -> Feedback:
+    return Feedback(session_id, "maria", at(100), completed=goal is not None, goal=goal)
+
+
+def test_plan_goals_show_the_latest_add_and_count_sessions_by_topic() -> None:
+    history = [
+        add("articles", 1, by="maria"),
+        remove("articles", 2, by="tom"),
+        add("articles", 3, by="olga"),
+        add("small-talk", 4, by="tom"),
+        add("passive-voice", 5, by="tom"),
+        remove("passive-voice", 6, by="tom"),
+    ]
+    sessions = [
+        Session("S-1", "maria", "ST-1", at(2.5)),  # articles, out of the plan then
+        Session("S-2", "maria", "ST-1", at(3.5)),  # articles, in the plan
+        Session("S-3", "maria", "ST-1", at(3.7)),  # small-talk, added later
+        Session("S-4", "maria", "ST-1", at(8)),  # not completed
+        Session("S-5", "maria", "ST-1", at(9)),  # no feedback yet
+    ]
+    latest = {
+        "S-1": feedback("S-1", "articles"),
+        "S-2": feedback("S-2", "articles"),
+        "S-3": feedback("S-3", "small-talk"),
+        "S-4": feedback("S-4", None),
+    }
+
+    goals = plan_goals(history, sessions, latest)
+
+    assert [(g.goal, g.added_at, g.added_by) for g in goals] == [
+        ("articles", at(3), "olga"),
+        ("small-talk", at(4), "tom"),
+    ]
+    assert [(g.sessions, g.counted) for g in goals] == [(2, 1), (1, 0)]
+
+
+def test_an_empty_history_is_an_empty_plan() -> None:
+    assert plan_at([]) == []
+    assert plan_goals([]) == []
