@@ -466,3 +466,34 @@ def test_plan_commands_that_do_not_prompt_do_not_load_questionary(
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_a_plan_changed_while_goals_are_picked_is_replaced_with_a_warning(
+    cli: Runner, school: Path, terminal: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def pick_while_olga_edits(*args: Any, **options: Any) -> list[str]:
+        with open_store(str(school), write=True) as store:
+            store.add_plan_changes(
+                [PlanChange("ST-1", "articles", "add", parse_time(NOW), "olga")]
+            )
+        return ["word-stress"]
+
+    monkeypatch.setattr(prompts, "ask_grouped_checkbox", pick_while_olga_edits)
+
+    result = cli("--as", "maria", "plan", "set", "ST-1")
+
+    assert result.code == 0
+    assert "changed while you chose" in result.stderr
+    assert plan_of(cli) == ["word-stress"]
+
+
+def test_demo_plans_can_be_shown_and_changed(cli: Runner, demo_store: Path) -> None:
+    shown = cli("plan", "show", "ST-101", "--json")
+    goals = [goal["id"] for goal in json.loads(shown.stdout)["goals"]]
+
+    changed = cli("--as", "olga", "plan", "set", "ST-101", *goals[1:], "articles")
+
+    assert shown.code == 0
+    assert goals
+    assert changed.code == 0
+    assert plan_of(cli, "ST-101") == [*goals[1:], "articles"]
