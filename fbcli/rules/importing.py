@@ -17,6 +17,7 @@ from fbcli.rules.model import Rubric, Session, Student, Tutor, parse_time
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 CSV_HEADER = ("id", "tutor", "student", "start", "minutes")
+LAST_YEAR = 9999
 
 
 @dataclass
@@ -59,22 +60,30 @@ def parse_json_export(data: Any, rubric: Rubric) -> ImportBatch:
 
 def parse_csv_sessions(text: str) -> ImportBatch:
     batch = ImportBatch()
-    reader = csv.DictReader(io.StringIO(text))
-    header = tuple(name.strip() for name in reader.fieldnames or ())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = tuple(name.strip() for name in reader.fieldnames or ())
+    except csv.Error as problem:
+        batch.problems.append(f"line 1: {problem}")
+        return batch
     if header not in (CSV_HEADER, CSV_HEADER[:4]):
         batch.problems.append("line 1: the header must be " + ",".join(CSV_HEADER))
         return batch
-    for row in reader:
-        where = f"line {reader.line_num}"
-        try:
-            if None in row or any(value is None for value in row.values()):
-                raise ValueError("wrong number of cells")
-            fields = {k.strip(): (v or "").strip() for k, v in row.items()}
-            if not fields.get("minutes"):
-                fields.pop("minutes", None)
-            batch.sessions.append(_session(fields, None))
-        except (ValueError, TypeError, KeyError) as problem:
-            batch.problems.append(f"{where}: {_describe(problem)}")
+    try:
+        for row in reader:
+            where = f"line {reader.line_num}"
+            try:
+                if None in row or any(value is None for value in row.values()):
+                    raise ValueError("wrong number of cells")
+                fields = {k.strip(): (v or "").strip() for k, v in row.items()}
+                if not fields.get("minutes"):
+                    fields.pop("minutes", None)
+                batch.sessions.append(_session(fields, None))
+            except (ValueError, TypeError, KeyError) as problem:
+                batch.problems.append(f"{where}: {_describe(problem)}")
+    except csv.Error as problem:
+        # A cell too long to read, for one: the rest of the file cannot be read.
+        batch.problems.append(f"line {reader.line_num}: {problem}")
     return batch
 
 
@@ -169,6 +178,9 @@ def _session(row: dict[str, Any], rubric: Rubric | None) -> Session:
         raise ValueError(
             f"start {start_text!r} is not an ISO 8601 time with an offset"
         ) from None
+    if start.year >= LAST_YEAR:
+        # Ends, deadlines and fines are counted from the start and must be times too.
+        raise ValueError(f"start {start_text!r} is out of range")
     minutes: Any = row.get("minutes", 30)
     if isinstance(minutes, str):
         if not minutes.isdigit():
