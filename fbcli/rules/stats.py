@@ -177,7 +177,9 @@ def tutor_stats(
     """
     figures = {t.id: TutorFigures(t.id, t.name) for t in tutors}
     wanted = set(figures) if only is None else set(only)
-    platform_names: dict[str, str] = {}
+    for tutor_id in wanted - set(figures):
+        figures[tutor_id] = TutorFigures(tutor_id, tutor_id)
+    platforms = PlatformLabels()
     since_award: dict[str, int] = {}
 
     for session in sorted(sessions, key=lambda s: s.start):
@@ -189,12 +191,13 @@ def tutor_stats(
             if item.doing_great:
                 since_award[session.student] = 0
                 if in_period:
-                    _figures_of(figures, session).doing_great_gaps.append(gap)
+                    figures[session.tutor].doing_great_gaps.append(gap)
         if not in_period or session.end > now:
             continue
-        _count(_figures_of(figures, session), session, item, first_given, now, settings)
+        tutor = figures[session.tutor]
+        _count(tutor, session, item, first_given, now, settings)
         if item is not None:
-            _count_platform(_figures_of(figures, session), item, platform_names)
+            _count_platform(tutor, item, platforms.label(item.platform))
 
     chosen = [figures[t] for t in figures if t in wanted]
     for tutor in chosen:
@@ -203,10 +206,20 @@ def tutor_stats(
     return chosen
 
 
-def _figures_of(figures: dict[str, TutorFigures], session: Session) -> TutorFigures:
-    if session.tutor not in figures:
-        figures[session.tutor] = TutorFigures(session.tutor, session.tutor)
-    return figures[session.tutor]
+class PlatformLabels:
+    """One label per platform however it was typed: the first spelling seen."""
+
+    def __init__(self) -> None:
+        self._by_fold: dict[str, str] = {}
+        self._by_text: dict[str | None, str] = {}
+
+    def label(self, text: str | None) -> str:
+        known = self._by_text.get(text)
+        if known is None:
+            name = (text or "").strip()
+            known = self._by_fold.setdefault(fold(name), name) if name else NO_PLATFORM
+            self._by_text[text] = known
+        return known
 
 
 def _count(
@@ -237,12 +250,10 @@ def _count(
         reasons[reason] = reasons.get(reason, 0) + 1
 
 
-def _count_platform(
-    tutor: TutorFigures, item: Feedback, platform_names: dict[str, str]
-) -> None:
-    name = (item.platform or "").strip()
-    label = platform_names.setdefault(fold(name), name) if name else NO_PLATFORM
-    platform = tutor.platforms.setdefault(label, PlatformFigures())
+def _count_platform(tutor: TutorFigures, item: Feedback, label: str) -> None:
+    platform = tutor.platforms.get(label)
+    if platform is None:
+        platform = tutor.platforms[label] = PlatformFigures()
     platform.sessions += 1
     if item.tech_issues:
         platform.tech_issues += 1

@@ -1,0 +1,307 @@
+"""fbcli stats: what feedback adds up to, for a tutor, every tutor, or a student."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fbcli import school
+from fbcli.context import AppContext
+from fbcli.errors import BadUsage, NotAllowed, NotFound
+from fbcli.rules.matching import close_matches, fold
+from fbcli.rules.model import Feedback, Student, Tutor
+from fbcli.rules.stats import (
+    Period,
+    StudentStats,
+    TutorFigures,
+    student_stats,
+    tutor_stats,
+)
+from fbcli.store import Store
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def parse_day(text: str | None, flag: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadUsage(f"{flag} {text!r} is not a date like 2026-11-30") from None
+
+
+def stats(
+    ctx: typer.Context,
+    all_tutors: Annotated[
+        bool, typer.Option("--all", help="One row per tutor (admins only).")
+    ] = False,
+    tutor_name: Annotated[
+        str | None,
+        typer.Option("--tutor", metavar="TUTOR", help="This tutor's figures (admins)."),
+    ] = None,
+    student_name: Annotated[
+        str | None,
+        typer.Option("--student", metavar="STUDENT", help="One student's figures."),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Sessions from this day (YYYY-MM-DD)."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Sessions up to this day, inclusive."),
+    ] = None,
+    output_format: Annotated[
+        Format, typer.Option("--format", help="table (with charts), json or csv.")
+    ] = Format.table,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace FILE if it exists.")
+    ] = False,
+    for_student: Annotated[
+        bool,
+        typer.Option("--for-student", help="A Markdown report for the student."),
+    ] = False,
+) -> None:
+    """Your figures as a tutor; every tutor's (admins); or one student's.
+
+    Sessions count when they start from --since to --until (whole days, both
+    included, local time) and have ended. Per tutor: sessions taught,
+    completed, not completed by reason (unattended on its own); tech issues by
+    platform; great work badges per completed session, marked outside the
+    school's 10-20% band (10% and 20% are inside); sessions between "doing
+    great" awards, marked outside 5-10 (5 and 10 are inside); feedback given
+    late (its first version after the 48-hour deadline from the session's
+    start); feedback still pending, and how many of those are overdue; median
+    hours from a session's end to its first feedback.
+
+    Sessions between awards: each award closes a gap, the number of the
+    student's completed sessions, with any tutor, since their previous award,
+    counting the awarded session but not the previous one (an award every 5th
+    session gives 5; a first award counts from the student's first session).
+    A tutor's figure is the mean of the gaps their awards in the period close.
+
+    --student: each parameter's level over time, the progress graph (completed
+    sessions whose goal was in the study plan when they started), badges and
+    awards, and plan coverage (share of the goals in the plan at the end of
+    the period with at least one such session). Admins, and tutors who taught
+    the student, may see it. --for-student writes a Markdown report for the
+    student, without the focus or any tutor's note.
+
+    --format json prints a document with "version": 1 (see the README for its
+    shape); --format csv one row per tutor, or per session with --student.
+    Text cells that start like a formula (= + - @ tab CR) get a leading '.
+    """
+    app: AppContext = ctx.obj
+    period = Period.of_days(parse_day(since, "--since"), parse_day(until, "--until"))
+    if period.since and period.until and period.since > period.until:
+        raise BadUsage("--since is after --until")
+    chosen = sum((all_tutors, tutor_name is not None, student_name is not None))
+    if chosen > 1:
+        raise BadUsage("give only one of --all, --tutor and --student")
+    if for_student and student_name is None:
+        raise BadUsage("--for-student needs --student STUDENT")
+    output_format = pick_format(output_format, output, for_student)
+    now = app.now()
+    settings = school.settings()
+
+    with app.store() as store:
+        acting = app.acting_tutor(store)
+        if student_name is not None:
+            student = find_student(store, student_name)
+            check_student_access(store, acting, student, now)
+            sessions = store.sessions(student=student.id)
+            feedback = store.latest_feedback(student=student.id)
+            first_given = first_given_times(store, feedback)
+            changes = store.plan_changes(student.id)
+            tutor_names = {t.id: t.name for t in store.tutors()}
+        else:
+            tutors = store.tutors()
+            only = [acting.id]
+            if all_tutors or (tutor_name is not None and tutor_name != acting.id):
+                app.require_admin(store)
+                only = [t.id for t in tutors]
+                if tutor_name is not None:
+                    only = [find_tutor(tutors, tutor_name).id]
+            sessions = store.sessions()
+            feedback = store.latest_feedback()
+            first_given = first_given_times(store, feedback)
+
+    if student_name is None:
+        figures = tutor_stats(
+            tutors, sessions, feedback, first_given, period, now, settings, only
+        )
+        admins = {t.id for t in tutors if t.is_admin}
+        if all_tutors:
+            figures = [f for f in figures if f.taught or f.tutor not in admins]
+        show_tutors(figures, period, now, output_format, output, force, all_tutors)
+        return
+    student_figures = student_stats(
+        student,
+        sessions,
+        feedback,
+        first_given,
+        changes,
+        period,
+        now,
+        settings,
+        school.rubric(),
+        school.goals(),
+        tutor_names,
+    )
+    show_student(
+        student_figures, period, now, output_format, output, force, for_student
+    )
+
+
+def pick_format(chosen: Format, output: Path | None, for_student: bool) -> Format:
+    """The format asked for, or the one an --output file's name implies."""
+    if for_student:
+        if chosen is not Format.table:
+            raise BadUsage("--for-student writes Markdown; leave out --format")
+        return chosen
+    if output is None or chosen is not Format.table:
+        return chosen
+    implied = {".csv": Format.csv, ".json": Format.json}.get(output.suffix.lower())
+    if implied is None:
+        raise BadUsage("--output needs --format json or csv (or a .json/.csv name)")
+    return implied
+
+
+def first_given_times(
+    store: Store, feedback: dict[str, Feedback]
+) -> dict[str, datetime]:
+    """When amended feedback was first given; the latest version says it otherwise.
+
+    Only amended sessions are read again, one by one, because the store has
+    no bulk read of first versions.
+    """
+    return {
+        session: store.feedback_versions(session)[0].given_at
+        for session, item in feedback.items()
+        if item.version > 1
+    }
+
+
+def find_student(store: Store, name: str) -> Student:
+    student = store.student(name)
+    if student is not None:
+        return student
+    students = store.students()
+    named = [s for s in students if fold(s.name) == fold(name)]
+    if len(named) == 1:
+        return named[0]
+    candidates = [s.id for s in students] + [s.name for s in students]
+    raise NotFound("student", name, close_matches(name, candidates))
+
+
+def find_tutor(tutors: list[Tutor], name: str) -> Tutor:
+    for tutor in tutors:
+        if tutor.id == name:
+            return tutor
+    named = [t for t in tutors if fold(t.name) == fold(name)]
+    if len(named) == 1:
+        return named[0]
+    candidates = [t.id for t in tutors] + [t.name for t in tutors]
+    raise NotFound("tutor", name, close_matches(name, candidates))
+
+
+def check_student_access(
+    store: Store, acting: Tutor, student: Student, now: datetime
+) -> None:
+    if acting.is_admin:
+        return
+    taught = store.sessions(tutor=acting.id, student=student.id)
+    if not any(session.end <= now for session in taught):
+        raise NotAllowed(
+            f"{acting.id} has not taught {student.id}; only admins and the "
+            "student's tutors may see their figures"
+        )
+
+
+def show_tutors(
+    figures: list[TutorFigures],
+    period: Period,
+    now: datetime,
+    output_format: Format,
+    output: Path | None,
+    force: bool,
+    many: bool,
+) -> None:
+    from fbcli import exports
+
+    if output_format is Format.table:
+        from fbcli.charts import draw_tutors
+
+        draw_tutors(figures, period, now, school.settings(), many=many)
+        return
+    if output_format is Format.json:
+        text = json_text(
+            exports.tutors_document(figures, period, now, school.settings())
+        )
+    else:
+        text = exports.tutors_csv(figures)
+    deliver(text, output, force, f"{len(figures)} tutors")
+
+
+def show_student(
+    stats: StudentStats,
+    period: Period,
+    now: datetime,
+    output_format: Format,
+    output: Path | None,
+    force: bool,
+    for_student: bool,
+) -> None:
+    from fbcli import exports
+
+    if for_student:
+        text = exports.student_report(stats, school.goals(), period, now)
+        deliver(text, output, force, f"a report for {stats.student.id}")
+        return
+    if output_format is Format.table:
+        from fbcli.charts import draw_student
+
+        draw_student(stats, period, now, school.settings(), school.rubric())
+        return
+    if output_format is Format.json:
+        text = json_text(
+            exports.student_document(stats, period, now, school.settings())
+        )
+    else:
+        text = exports.student_csv(stats)
+    deliver(text, output, force, f"{len(stats.sessions)} sessions")
+
+
+def json_text(document: object) -> str:
+    import orjson
+
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+def deliver(text: str, output: Path | None, force: bool, what: str) -> None:
+    """Results to stdout, or whole to a file with a word on stderr."""
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    from fbcli.exports import write_file
+    from fbcli.output import say
+
+    write_file(output, text, force=force)
+    say(f"wrote {what} to {output}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(stats)
