@@ -8,7 +8,7 @@ prompt_toolkit under it) is imported only here, and only when asking.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fbcli.errors import Interrupted
@@ -136,3 +136,91 @@ def ask_grouped_checkbox(
             )
         )
     ]
+
+
+def ask_search_select(
+    message: str,
+    choices: Sequence[Any],
+    *,
+    default: Any = None,
+    instruction: str | None = None,
+) -> Any:
+    """One of many ``choices``, narrowed by typing (arrows to move, Enter to pick)."""
+    import questionary
+
+    return _ask(
+        questionary.select(
+            message,
+            choices=list(choices),
+            default=default,
+            use_search_filter=True,
+            use_jk_keys=False,
+            instruction=instruction,
+            output=_output(),
+        )
+    )
+
+
+def ask_search_checkbox(
+    message: str,
+    choices: Sequence[Any],
+    *,
+    validate: Any = None,
+    instruction: str | None = None,
+) -> list[Any]:
+    """Several of many ``choices``: type to narrow, Space to pick, Enter to finish."""
+    import questionary
+
+    return list(
+        _ask(
+            questionary.checkbox(
+                message,
+                choices=list(choices),
+                validate=validate or (lambda picked: True),
+                use_search_filter=True,
+                use_jk_keys=False,
+                instruction=instruction,
+                output=_output(),
+            )
+        )
+    )
+
+
+def ask_counted_text(
+    message: str,
+    *,
+    limit: int,
+    default: str = "",
+    suggest: Callable[[str], str] | None = None,
+) -> str:
+    """Short required text, its length counted against ``limit`` as it is typed."""
+    import questionary
+    from prompt_toolkit.application import get_app
+
+    def count(text: str) -> int:
+        return len(" ".join(text.split()))
+
+    def toolbar() -> str:
+        used = count(get_app().current_buffer.text)
+        state = "too long" if used > limit else f"{limit - used} left"
+        return f" {used}/{limit} characters ({state})"
+
+    def validate(text: str) -> bool | str:
+        used = count(text)
+        if not used:
+            return "required"
+        if used > limit:
+            hint = f"; try {suggest(text)!r}" if suggest else ""
+            return f"{used}/{limit} characters: too long{hint}"
+        return True
+
+    answer = _ask(
+        questionary.text(
+            message,
+            default=default,
+            validate=validate,
+            bottom_toolbar=toolbar,
+            output=_output(),
+        )
+    )
+    return str(answer)

@@ -1,0 +1,108 @@
+"""fbcli give --from FILE: feedback for many sessions, checked in full, saved at once."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from fbcli.context import AppContext
+from fbcli.errors import BadUsage, FbcliError, RuleBroken
+from fbcli.giving import Ledger, Options, announce, check_strict, report, save
+from fbcli.output import plain, say
+from fbcli.rules.feedback import Decision, decide, with_earlier_answers
+from fbcli.rules.feedback_rows import Row, read_rows
+
+# Below this many rows a file is done before a progress bar would be read.
+PROGRESS_FROM_ROWS = 200
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def read_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BadUsage(f"no file {path}") from None
+    except UnicodeDecodeError:
+        raise RuleBroken(f"{path} is not UTF-8 text") from None
+    except OSError as error:
+        raise BadUsage(f"cannot read {path}: {error.strerror}") from None
+
+
+def give_from_file(app: AppContext, path: Path, options: Options) -> None:
+    json_lines = path.suffix.lower() in JSON_LINES_SUFFIXES
+    found = read_rows(read_file(path), json_lines=json_lines)
+    problems = list(found.problems)
+    now = app.now()
+
+    with app.store(write=not options.dry_run) as store:
+        tutor = app.acting_tutor(store)
+        ledger = Ledger(store, tutor, now)
+        decided: list[tuple[Row, Decision]] = []
+        seen: dict[str, int] = {}
+        with progress(len(found.rows)) as advance:
+            for row in found.rows:
+                advance()
+                if row.session in seen:
+                    problems.append(
+                        (row.line, f"{row.session} is also on line {seen[row.session]}")
+                    )
+                    continue
+                seen[row.session] = row.line
+                try:
+                    context = ledger.context(row.session)
+                    decision = decide(
+                        context, with_earlier_answers(context, row.answers)
+                    )
+                except FbcliError as problem:
+                    problems.append((row.line, problem.message))
+                    continue
+                ledger.record(context, decision)
+                decided.append((row, decision))
+
+        if problems:
+            for line, message in sorted(problems):
+                say(f"{path}:{line}: {plain(message)}")
+            raise RuleBroken(
+                f"{len(problems)} bad {'row' if len(problems) == 1 else 'rows'} "
+                f"in {path}; nothing was saved"
+            )
+        if not found.rows:
+            raise RuleBroken(f"{path} has no rows; nothing was saved")
+        for row, decision in decided:
+            report(decision, where=f"{path}:{row.line}: ")
+        check_strict([w for _, d in decided for w in d.warnings], options)
+        if not options.dry_run:
+            save(store, [d for _, d in decided])
+
+    announce_all([d for _, d in decided], options)
+
+
+def announce_all(decisions: Sequence[Decision], options: Options) -> None:
+    if options.as_json:
+        from fbcli.giving import result_record
+        from fbcli.output import print_json
+
+        print_json([result_record(d, options) for d in decisions])
+        return
+    if len(decisions) <= 10:
+        announce(decisions, options)
+        return
+    verb = "would save" if options.dry_run else "saved"
+    say(f"{verb} feedback on {len(decisions)} sessions")
+
+
+@contextmanager
+def progress(total: int) -> Iterator[Callable[[], None]]:
+    """A bar on stderr for a long file read by a person; nothing otherwise."""
+    if total < PROGRESS_FROM_ROWS or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.progress import Progress
+
+    from fbcli.output import stderr
+
+    with Progress(console=stderr(), transient=True) as bar:
+        task = bar.add_task("checking sessions", total=total)
+        yield lambda: bar.advance(task)
