@@ -7,6 +7,7 @@ inside the functions, as everywhere in fbcli.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -55,7 +56,16 @@ def gauge(
     text = Text()
     position = None
     if value is not None:
-        position = min(width - 1, int(value / top * width))
+        position = max(0, math.ceil(value / top * width) - 1)
+        inside = [cell for cell, char in enumerate(cells) if char == "═"]
+        # The marker's side of the band follows the mark, whatever the rounding.
+        if inside and mark == "below":
+            position = min(position, inside[0] - 1)
+        elif inside and mark == "above":
+            position = max(position, inside[-1] + 1)
+        elif inside:
+            position = min(max(position, inside[0]), inside[-1])
+        position = min(max(position, 0), width - 1)
     for cell, char in enumerate(cells):
         if cell == position:
             text.append("●", style=mark_style(mark))
@@ -470,7 +480,10 @@ def _draw_many(
     marks = sum(bool(f.great_work_mark) + bool(f.doing_great_mark) for f in tutors)
     if marks:
         console.print(
-            Text(f"▲ above, ▼ below the school's band ({marks} marks)", style="dim")
+            Text(
+                f"▲ above, ▼ below the school's band: {_count_of(marks, 'mark')}",
+                style="dim",
+            )
         )
 
 
