@@ -170,40 +170,42 @@ def progress_strips(
 ) -> tuple[list[Text], str]:
     """One strip per goal, one cell per week (or month if weeks do not fit).
 
-    '·' no counted session that week, '▄' one, '█' two or more.
+    '·' no counted session in that week, '▄' one, '█' two or more.
     """
     from rich.text import Text
 
-    start, end = week_start(first), week_start(last)
-    weeks = (end - start).days // 7 + 1
-    by_month = weeks > width
-    buckets: list[object]
-    if by_month:
-        buckets = [
-            (year, month)
-            for year in range(start.year, end.year + 1)
-            for month in range(1, 13)
-            if (start.year, start.month) <= (year, month) <= (end.year, end.month)
-        ]
-    else:
-        buckets = [start + timedelta(weeks=n) for n in range(weeks)]
+    start, end = week_start(first), week_start(max(first, last))
+    by_month = (end - start).days // 7 + 1 > width
+
+    def bucket(day: date) -> date:
+        return day.replace(day=1) if by_month else week_start(day)
+
+    buckets = [bucket(first if by_month else start)]
+    while buckets[-1] < bucket(end):
+        step = buckets[-1] + timedelta(days=32 if by_month else 7)
+        buckets.append(bucket(step))
+    buckets = buckets[-width:]
     strips = []
     for goal in progress:
-        counts: dict[object, int] = {}
+        counts: dict[date, int] = {}
         for _, moment in goal.sessions:
-            local = moment.astimezone().date()
-            key: object = (local.year, local.month) if by_month else week_start(local)
+            key = bucket(moment.astimezone().date())
             counts[key] = counts.get(key, 0) + 1
         strip = Text()
-        for bucket in buckets[-width:]:
-            count = counts.get(bucket, 0)
+        for cell in buckets:
+            count = counts.get(cell, 0)
             if count == 0:
                 strip.append("·", style="dim")
             else:
                 strip.append("▄" if count == 1 else "█", style="green")
         strips.append(strip)
-    unit = "month" if by_month else "week"
-    return strips, f"one cell per {unit}, {len(buckets[-width:])} {unit}s"
+    unit, since = (
+        ("month", f"{buckets[0]:%b %Y}")
+        if by_month
+        else ("week", f"{buckets[0]:%d %b %Y}")
+    )
+    legend = f"One cell per {unit} from {since}: · none, ▄ one counted session, █ more."
+    return strips, legend
 
 
 # Screens: what `fbcli stats` draws.
@@ -565,7 +567,7 @@ def draw_student(
         strips, unit = progress_strips(
             counted, first, last, width=max(8, console.width - 60)
         )
-        table = Table(box=box.SIMPLE_HEAD, caption=unit, caption_justify="left")
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
         table.add_column("Goal")
         table.add_column("Plan")
         table.add_column("Sessions", justify="right")
@@ -578,6 +580,7 @@ def draw_student(
                 strip,
             )
         console.print(table)
+        console.print(Text(unit, style="dim"))
     else:
         console.print("No study plan and no counted sessions.")
     if stats.outside_plan:
