@@ -1,0 +1,1 @@
+"""Benchmarks of whole fbcli processes over generated stores (``make bench``)."""
