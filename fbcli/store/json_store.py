@@ -114,6 +114,10 @@ def write_atomically(path: Path, payload: bytes, *, keep_backup: bool) -> None:
             link = folder / f"{TEMP_PREFIX}bak-{os.getpid()}"
             os.link(path, link)
             link.replace(backup)
+            # rename() does nothing when both names are one file already, as
+            # when a writer was killed after keeping the backup.
+            with contextlib.suppress(FileNotFoundError):
+                link.unlink()
         Path(temp_name).replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
