@@ -12,6 +12,7 @@ import typer
 from fbcli import school
 from fbcli.context import AppContext
 from fbcli.errors import BadUsage, NotAllowed, NotFound
+from fbcli.output import say
 from fbcli.rules.matching import close_matches, fold
 from fbcli.rules.model import Feedback, Student, Tutor
 from fbcli.rules.stats import (
@@ -146,6 +147,10 @@ def stats(
         admins = {t.id for t in tutors if t.is_admin}
         if all_tutors:
             figures = [f for f in figures if f.taught or f.tutor not in admins]
+        elif tutor_name is None and acting.is_admin and not figures[0].taught:
+            say(
+                f"{acting.id} taught no sessions in this period; --all shows every tutor"
+            )
         show_tutors(figures, period, now, output_format, output, force, all_tutors)
         return
     student_figures = student_stats(
@@ -297,7 +302,6 @@ def deliver(text: str, output: Path | None, force: bool, what: str) -> None:
         typer.echo(text, nl=False)
         return
     from fbcli.exports import write_file
-    from fbcli.output import say
 
     write_file(output, text, force=force)
     say(f"wrote {what} to {output}")
