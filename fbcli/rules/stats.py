@@ -181,6 +181,8 @@ def tutor_stats(
         figures[tutor_id] = TutorFigures(tutor_id, tutor_id)
     platforms = PlatformLabels()
     since_award: dict[str, int] = {}
+    # The same as rules.sessions.deadline, computed once for every session.
+    due_after = timedelta(hours=settings.deadline_hours)
 
     for session in sorted(sessions, key=lambda s: s.start):
         item = feedback.get(session.id)
@@ -192,12 +194,23 @@ def tutor_stats(
                 since_award[session.student] = 0
                 if in_period:
                     figures[session.tutor].doing_great_gaps.append(gap)
-        if not in_period or session.end > now:
+        if not in_period:
+            continue
+        end = session.end
+        if end > now:
             continue
         tutor = figures[session.tutor]
-        _count(tutor, session, item, first_given, now, settings)
-        if item is not None:
-            _count_platform(tutor, item, platforms.label(item.platform))
+        tutor.taught += 1
+        due = session.start + due_after
+        if item is None:
+            tutor.pending += 1
+            tutor.pending_overdue += due <= now
+            continue
+        given = first_given.get(session.id, item.given_at)
+        tutor.feedback_given += 1
+        tutor.late += given > due
+        tutor.hours_to_feedback.append((given - end).total_seconds() / 3600)
+        _count_outcome(tutor, item, platforms.label(item.platform))
 
     chosen = [figures[t] for t in figures if t in wanted]
     for tutor in chosen:
@@ -222,25 +235,7 @@ class PlatformLabels:
         return known
 
 
-def _count(
-    tutor: TutorFigures,
-    session: Session,
-    item: Feedback | None,
-    first_given: Mapping[str, datetime],
-    now: datetime,
-    settings: Settings,
-) -> None:
-    tutor.taught += 1
-    due = deadline(session, settings)
-    if item is None:
-        tutor.pending += 1
-        if due <= now:
-            tutor.pending_overdue += 1
-        return
-    given = first_given_at(item, first_given)
-    tutor.feedback_given += 1
-    tutor.late += given > due
-    tutor.hours_to_feedback.append((given - session.end).total_seconds() / 3600)
+def _count_outcome(tutor: TutorFigures, item: Feedback, platform_label: str) -> None:
     if item.completed:
         tutor.completed += 1
         tutor.great_work += item.great_work
@@ -248,12 +243,9 @@ def _count(
         reasons = tutor.not_completed_by_reason
         reason = item.reason or "unknown"
         reasons[reason] = reasons.get(reason, 0) + 1
-
-
-def _count_platform(tutor: TutorFigures, item: Feedback, label: str) -> None:
-    platform = tutor.platforms.get(label)
+    platform = tutor.platforms.get(platform_label)
     if platform is None:
-        platform = tutor.platforms[label] = PlatformFigures()
+        platform = tutor.platforms[platform_label] = PlatformFigures()
     platform.sessions += 1
     if item.tech_issues:
         platform.tech_issues += 1
