@@ -1,0 +1,210 @@
+"""Many real fbcli processes writing one store at once: nothing lost, nothing mixed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fbcli.store import open_store
+from tests.conftest import NOW, Runner
+
+TUTORS = 8
+PER_TUTOR = 50
+GOAL = "narrative-tenses"
+
+GIVE = (
+    "give",
+    "--no-input",
+    "--completed",
+    "--platform",
+    "zoom",
+    "--eval",
+    "fluency=+",
+    "--eval",
+    "accuracy==",
+    "--eval",
+    "pronunciation==",
+    "--eval",
+    "comprehension==",
+    "--goal",
+    GOAL,
+    "--add-to-plan",
+    "--focus",
+    "Narrative tenses",
+    "--language-seen",
+    "had been -ing",
+    "--follow-up",
+    "Past perfect drills",
+)
+
+
+def school(tutors: int = TUTORS, per_tutor: int = PER_TUTOR) -> dict[str, Any]:
+    """Tutors t0, t1 ... each with sessions <tutor>-0, -1 ... all ended by NOW."""
+    now = datetime.fromisoformat(NOW)
+    return {
+        "tutors": [
+            *({"id": f"t{n}", "name": f"Tutor {n}"} for n in range(tutors)),
+            {"id": "olga", "name": "Olga", "role": "admin"},
+        ],
+        "students": [
+            {"id": f"ST-{n}", "name": f"Student {n}"} for n in range(per_tutor)
+        ],
+        "sessions": [
+            {
+                "id": f"t{t}-{n}",
+                "tutor": f"t{t}",
+                "student": f"ST-{n}",
+                "start": (now - timedelta(hours=1 + n, minutes=t)).isoformat(),
+            }
+            for t in range(tutors)
+            for n in range(per_tutor)
+        ],
+    }
+
+
+def load_school(cli: Runner, folder: Path, data: dict[str, Any]) -> None:
+    export = folder / "school.json"
+    export.write_text(json.dumps(data))
+    assert cli("init").code == 0
+    assert cli("import", str(export)).code == 0
+
+
+def fbcli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fbcli", "--lock-timeout", "120", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=300,
+    )
+
+
+def give_all(env: dict[str, str], tutor: int) -> list[subprocess.CompletedProcess[str]]:
+    """One tutor's shell loop: feedback on each of their sessions, one process each."""
+    return [
+        fbcli(env, "--as", f"t{tutor}", *GIVE[:1], f"t{tutor}-{n}", *GIVE[1:])
+        for n in range(PER_TUTOR)
+    ]
+
+
+@pytest.mark.slow
+def test_eight_tutors_giving_feedback_at_once_lose_nothing(
+    cli: Runner, env: dict[str, str], store_path: Path, tmp_path: Path
+) -> None:
+    load_school(cli, tmp_path, school())
+
+    with ThreadPoolExecutor(TUTORS) as pool:
+        runs = [
+            run
+            for loop in pool.map(lambda t: give_all(env, t), range(TUTORS))
+            for run in loop
+        ]
+    stats = cli("--as", "olga", "stats", "--all", "--format", "json")
+
+    assert [run.stderr for run in runs if run.returncode != 0] == []
+    with open_store(str(store_path)) as store:
+        given = store.latest_feedback()
+        assert len(given) == TUTORS * PER_TUTOR
+        assert all(f.tutor == store.session(s).tutor for s, f in given.items())  # type: ignore[union-attr]
+        assert {len(store.feedback_versions(s)) for s in given} == {1}
+    assert stats.code == 0
+    figures = json.loads(stats.stdout)["tutors"]
+    assert sum(t["sessions"]["completed"] for t in figures) == TUTORS * PER_TUTOR
+    assert cli("doctor").code == 0
+
+
+def test_eight_batch_processes_at_once_lose_nothing(
+    cli: Runner, env: dict[str, str], store_path: Path, tmp_path: Path
+) -> None:
+    load_school(cli, tmp_path, school())
+    batches = []
+    for tutor in range(TUTORS):
+        rows = [
+            {
+                "session": f"t{tutor}-{n}",
+                "completed": True,
+                "platform": "zoom",
+                "eval": "fluency=+;accuracy==;pronunciation==;comprehension==",
+                "goal": GOAL,
+                "add_to_plan": True,
+                "focus": "Narrative tenses",
+                "language_seen": "had been -ing",
+                "follow_up": "Past perfect drills",
+            }
+            for n in range(PER_TUTOR)
+        ]
+        path = tmp_path / f"batch-{tutor}.jsonl"
+        path.write_text("\n".join(json.dumps(row) for row in rows))
+        batches.append(path)
+
+    with ThreadPoolExecutor(TUTORS) as pool:
+        runs = list(
+            pool.map(
+                lambda t: fbcli(
+                    env,
+                    "--as",
+                    f"t{t}",
+                    "give",
+                    "--no-input",
+                    "--from",
+                    str(batches[t]),
+                ),
+                range(TUTORS),
+            )
+        )
+    stats = cli("--as", "olga", "stats", "--all", "--format", "json")
+
+    assert [run.stderr for run in runs if run.returncode != 0] == []
+    with open_store(str(store_path)) as store:
+        assert len(store.latest_feedback()) == TUTORS * PER_TUTOR
+    figures = json.loads(stats.stdout)["tutors"]
+    assert sum(t["sessions"]["completed"] for t in figures) == TUTORS * PER_TUTOR
+
+
+@pytest.mark.parametrize("attempt", range(5))
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("mark-unattended", "t0-0", "--yes", "--no-input"),
+        (*GIVE[:1], "t0-0", *GIVE[1:]),
+    ],
+    ids=["mark-unattended", "give"],
+)
+def test_two_processes_on_one_session_at_once_one_wins(
+    cli: Runner,
+    env: dict[str, str],
+    store_path: Path,
+    tmp_path: Path,
+    command: tuple[str, ...],
+    attempt: int,
+) -> None:
+    load_school(cli, tmp_path, school(tutors=1, per_tutor=1))
+
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda _: fbcli(env, "--as", "t0", *command), range(2)))
+
+    with open_store(str(store_path)) as store:
+        versions = store.feedback_versions("t0-0")
+    codes = sorted(run.returncode for run in runs)
+    if command[0] == "mark-unattended":
+        # Unattended locks the session: the second is refused, clearly.
+        assert codes == [0, 4], [run.stderr for run in runs]
+        loser = next(run for run in runs if run.returncode != 0)
+        assert len(loser.stderr.splitlines()) == 1
+        assert "t0-0" in loser.stderr
+        assert [v.reason for v in versions] == ["student-absent"]
+    else:
+        # Completed feedback may be amended: the later one is version 2, whole.
+        assert codes == [0, 0], [run.stderr for run in runs]
+        assert [v.version for v in versions] == [1, 2]
+        assert versions[0].to_record() | {"version": 2, "given_at": None} == versions[
+            1
+        ].to_record() | {"given_at": None}
