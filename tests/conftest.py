@@ -48,7 +48,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         "COLUMNS": "200",
         "TZ": "UTC",
     }
-    for name in ("FBCLI_TUTOR",):
+    for name in ("FBCLI_TUTOR", "FORCE_COLOR", "CLICOLOR_FORCE", "TTY_COMPATIBLE"):
         monkeypatch.delenv(name, raising=False)
     for name, value in values.items():
         monkeypatch.setenv(name, value)
