@@ -173,7 +173,7 @@ class Flow:
         self.show_session()
         self.ask_amend()
 
-        answers = Answers(**{k: getattr(self.given, k) for k in Answers.__slots__})
+        answers = replace(self.given)
         self.step_technical(answers)
         if answers.completed:
             self.step_evaluation(answers)

@@ -147,7 +147,10 @@ def report(decision: Decision, *, where: str = "") -> None:
     for hint in decision.hints:
         say(f"{where}note: {hint.message}")
     for warning in decision.warnings:
-        warn(where + warning.message)
+        if where:
+            say(f"{where}warning: {warning.message}")
+        else:
+            warn(warning.message)
 
 
 def check_strict(warnings: Sequence[RuleWarning], options: Options) -> None:

@@ -1,0 +1,229 @@
+"""fbcli give --from FILE: many sessions in one process, all checked, saved at once."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Runner
+
+FIELDS = [
+    "session",
+    "completed",
+    "platform",
+    "eval",
+    "great_work",
+    "goal",
+    "add_to_plan",
+    "doing_great",
+    "focus",
+    "language_seen",
+    "follow_up",
+]
+
+
+@pytest.fixture
+def school(cli: Runner, tmp_path: Path, store_path: Path) -> Path:
+    """One tutor, one student and six ended sessions, with no feedback yet."""
+    export = tmp_path / "export.json"
+    export.write_text(
+        json.dumps(
+            {
+                "tutors": [{"id": "tina", "name": "Tina Tutor"}],
+                "students": [{"id": "ST-1", "name": "Sam Student"}],
+                "sessions": [
+                    {
+                        "id": f"S-{n}",
+                        "tutor": "tina",
+                        "student": "ST-1",
+                        "start": f"2026-11-{10 + n}T10:00:00+00:00",
+                    }
+                    for n in range(1, 7)
+                ],
+            }
+        )
+    )
+    assert cli("init").code == 0
+    assert cli("import", str(export)).code == 0
+    return store_path
+
+
+def row(session: str, **values: str) -> dict[str, str]:
+    base = {
+        "session": session,
+        "completed": "true",
+        "platform": "zoom",
+        "eval": "fluency=+",
+        "great_work": "false",
+        "goal": "articles",
+        "add_to_plan": "true",
+        "doing_great": "",
+        "focus": "Articles",
+        "language_seen": "a, an, the",
+        "follow_up": "Zero article",
+    }
+    base.update(values)
+    return base
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def give_from(
+    cli: Runner, path: Path, *extra: str
+) -> tuple[int, list[dict[str, Any]], str]:
+    result = cli("--as", "tina", "give", "--from", str(path), "--json", *extra)
+    records = json.loads(result.stdout) if result.stdout else []
+    return result.code, records, result.stderr
+
+
+def test_every_row_is_saved_in_one_write(
+    cli: Runner, school: Path, tmp_path: Path
+) -> None:
+    before = school.read_bytes()
+    path = write_csv(tmp_path / "batch.csv", [row("S-1"), row("S-2"), row("S-3")])
+
+    code, records, stderr = give_from(cli, path)
+
+    assert code == 0, stderr
+    assert [r["session"] for r in records] == ["S-1", "S-2", "S-3"]
+    assert [r["evaluation"]["fluency"] for r in records] == [6, 7, 8]
+    assert Path(str(school) + ".bak").read_bytes() == before
+    shown = json.loads(cli("show", "S-3", "--json").stdout)
+    assert shown["status"] == "completed"
+
+
+def test_only_the_first_row_adds_the_goal_to_the_plan(
+    cli: Runner, school: Path, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "batch.csv", [row("S-1"), row("S-2")])
+
+    code, records, _ = give_from(cli, path)
+
+    assert code == 0
+    assert [len(r["plan_changes"]) for r in records] == [1, 0]
+
+
+def test_earlier_rows_count_for_later_warnings(
+    cli: Runner, school: Path, tmp_path: Path
+) -> None:
+    rows = [
+        row("S-1", great_work="true", doing_great="grammar"),
+        row("S-2", great_work="true", doing_great="grammar"),
+    ]
+    path = write_csv(tmp_path / "batch.csv", rows)
+
+    code, records, stderr = give_from(cli, path)
+
+    assert code == 0
+    codes = [w["code"] for w in records[1]["warnings"]]
+    assert "badge-student-recent" in codes
+    assert "doing-great-soon" in codes
+    assert f"{path}:3: warning:" in stderr
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_saved(
+    cli: Runner, school: Path, tmp_path: Path
+) -> None:
+    before = school.read_bytes()
+    rows = [
+        row("S-1"),
+        row("S-2", eval="fluency=up"),
+        row("S-99"),
+        row("S-3", focus="present perfect continuous"),
+        row("S-1"),
+    ]
+    path = write_csv(tmp_path / "batch.csv", rows)
+
+    code, records, stderr = give_from(cli, path)
+
+    assert code == 1
+    assert records == []
+    for line in (3, 4, 5, 6):
+        assert f"{path}:{line}:" in stderr
+    assert f"{path}:2:" not in stderr
+    assert "also on line 2" in stderr
+    assert "4 bad rows" in stderr
+    assert school.read_bytes() == before
+
+
+def test_json_lines(cli: Runner, school: Path, tmp_path: Path) -> None:
+    path = tmp_path / "batch.jsonl"
+    lines = [
+        {"session": "S-1", "completed": False, "reason": "student-absent"},
+        {
+            **row("S-2"),
+            "completed": True,
+            "add_to_plan": True,
+            "eval": {"accuracy": "-"},
+        },
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+
+    code, records, stderr = give_from(cli, path)
+
+    assert code == 0, stderr
+    assert records[0]["unattended"] is True
+    assert records[1]["evaluation"]["accuracy"] == 4
+
+
+def test_strict_refuses_a_file_with_warnings(
+    cli: Runner, school: Path, tmp_path: Path
+) -> None:
+    before = school.read_bytes()
+    path = write_csv(tmp_path / "batch.csv", [row("S-1", add_to_plan="false")])
+
+    code, _, stderr = give_from(cli, path, "--strict")
+
+    assert code == 1
+    assert "study plan" in stderr
+    assert school.read_bytes() == before
+
+
+def test_dry_run_writes_nothing(cli: Runner, school: Path, tmp_path: Path) -> None:
+    before = school.read_bytes()
+    path = write_csv(tmp_path / "batch.csv", [row("S-1")])
+
+    code, records, _ = give_from(cli, path, "--dry-run")
+
+    assert code == 0
+    assert records[0]["saved"] is False
+    assert school.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param("", "empty", id="empty"),
+        pytest.param("session,colour\nS-1,red\n", "colour", id="unknown-column"),
+        pytest.param("session\n", "no rows", id="header-only"),
+    ],
+)
+def test_unusable_files(
+    cli: Runner, school: Path, tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "batch.csv"
+    path.write_text(content)
+
+    code, _, stderr = give_from(cli, path)
+
+    assert code == 1
+    assert message in stderr
+
+
+def test_missing_file_is_a_usage_error(
+    cli: Runner, school: Path, tmp_path: Path
+) -> None:
+    code, _, stderr = give_from(cli, tmp_path / "nope.csv")
+
+    assert code == 2
+    assert "nope.csv" in stderr
