@@ -14,6 +14,7 @@ from fbcli.rules.plans import (
     PlanChangedLater,
     PlanWouldBeEmpty,
     check_may_change_plan,
+    counts_toward_progress,
     edit_plan,
     in_plan_at,
     plan_at,
@@ -234,8 +235,10 @@ def test_a_tutor_without_a_session_with_the_student_may_not_change_the_plan() ->
     assert "maria" in refused.value.message
 
 
-def feedback(session_id: str, goal: str | None) -> Feedback:
-    return Feedback(session_id, "maria", at(100), completed=goal is not None, goal=goal)
+def feedback(session: Session, goal: str | None) -> Feedback:
+    """Feedback given six minutes after the session started."""
+    given = session.start + timedelta(minutes=6)
+    return Feedback(session.id, "maria", given, completed=goal is not None, goal=goal)
 
 
 def test_plan_goals_show_the_latest_add_and_count_sessions_by_topic() -> None:
@@ -250,16 +253,12 @@ def test_plan_goals_show_the_latest_add_and_count_sessions_by_topic() -> None:
     sessions = [
         Session("S-1", "maria", "ST-1", at(2.5)),  # articles, out of the plan then
         Session("S-2", "maria", "ST-1", at(3.5)),  # articles, in the plan
-        Session("S-3", "maria", "ST-1", at(3.7)),  # small-talk, added later
+        Session("S-3", "maria", "ST-1", at(3.7)),  # small-talk, added after feedback
         Session("S-4", "maria", "ST-1", at(8)),  # not completed
         Session("S-5", "maria", "ST-1", at(9)),  # no feedback yet
     ]
-    latest = {
-        "S-1": feedback("S-1", "articles"),
-        "S-2": feedback("S-2", "articles"),
-        "S-3": feedback("S-3", "small-talk"),
-        "S-4": feedback("S-4", None),
-    }
+    topics = {"S-1": "articles", "S-2": "articles", "S-3": "small-talk", "S-4": None}
+    latest = {s.id: feedback(s, topics[s.id]) for s in sessions if s.id in topics}
 
     goals = plan_goals(history, sessions, latest)
 
@@ -273,3 +272,36 @@ def test_plan_goals_show_the_latest_add_and_count_sessions_by_topic() -> None:
 def test_an_empty_history_is_an_empty_plan() -> None:
     assert plan_at([]) == []
     assert plan_goals([]) == []
+
+
+def test_a_goal_added_while_giving_the_feedback_counts_for_that_session() -> None:
+    session_start = START + timedelta(days=3)
+    given = session_start + timedelta(minutes=40)
+    feedback = Feedback("S-1", "ana", given, completed=True, goal="idioms")
+    added_with_it = [PlanChange("ST-1", "idioms", "add", given, "ana")]
+    added_later = [
+        PlanChange("ST-1", "idioms", "add", given + timedelta(hours=1), "ana")
+    ]
+
+    assert counts_toward_progress(added_with_it, feedback)
+    assert not counts_toward_progress(added_later, feedback)
+
+
+@pytest.mark.parametrize(
+    "feedback",
+    [
+        Feedback(
+            "S-1",
+            "ana",
+            START + timedelta(days=5),
+            completed=False,
+            reason="student-tech",
+        ),
+        Feedback("S-1", "ana", START + timedelta(days=5), completed=True, goal=None),
+    ],
+    ids=["not-completed", "no-goal"],
+)
+def test_sessions_without_a_topic_never_count(feedback: Feedback) -> None:
+    changes = [PlanChange("ST-1", "idioms", "add", START, "ana")]
+
+    assert not counts_toward_progress(changes, feedback)

@@ -95,7 +95,7 @@ def stats(
     A tutor's figure is the mean of the gaps their awards in the period close.
 
     --student: each parameter's level over time, the progress graph (completed
-    sessions whose goal was in the study plan when they started), badges and
+    sessions whose goal was in the study plan when their feedback was given), badges and
     awards, and plan coverage (share of the goals in the plan at the end of
     the period with at least one such session). Admins, and tutors who taught
     the student, may see it. --for-student writes a Markdown report for the

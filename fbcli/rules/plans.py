@@ -28,6 +28,20 @@ def plan_at(changes: Iterable[PlanChange], moment: datetime | None = None) -> li
     return list(active)
 
 
+def counts_toward_progress(changes: Iterable[PlanChange], feedback: Feedback) -> bool:
+    """Does this session count toward the student's progress graph?
+
+    It does when it was completed and its topic was in the study plan when
+    the feedback naming it was given. The school's guide asks tutors to edit
+    the plan while giving feedback on an off-plan goal, or "this session won't
+    add to the student's progress graph": so a goal added during that
+    feedback counts for the session, and a goal added afterwards does not.
+    """
+    if not feedback.completed or feedback.goal is None:
+        return False
+    return in_plan_at(changes, feedback.goal, feedback.given_at)
+
+
 def in_plan_at(changes: Iterable[PlanChange], goal: str, moment: datetime) -> bool:
     """Was ``goal`` in the plan at ``moment``? Only such sessions count as progress."""
     return goal in plan_at(changes, moment)
@@ -162,8 +176,7 @@ def plan_goals(
     """The active goals, in the order they were added.
 
     ``sessions`` counts every session whose latest feedback has the goal as
-    topic; ``counted`` only those where the goal was in the plan when the
-    session started, the sessions that count toward progress.
+    topic; ``counted`` only those that count toward progress.
     """
     ordered = sorted(history, key=lambda c: c.at)
     latest_add: dict[str, PlanChange] = {}
@@ -173,14 +186,14 @@ def plan_goals(
     active = plan_at(ordered)
 
     topics = [
-        (session, item.goal)
+        item
         for session in sessions
         if (item := (feedback or {}).get(session.id)) is not None and item.goal
     ]
     result = []
     for goal in active:
-        with_topic = [session for session, topic in topics if topic == goal]
-        counted = sum(in_plan_at(ordered, goal, s.start) for s in with_topic)
+        with_topic = [item for item in topics if item.goal == goal]
+        counted = sum(counts_toward_progress(ordered, item) for item in with_topic)
         added = latest_add[goal]
         result.append(PlanGoal(goal, added.at, added.by, len(with_topic), counted))
     return result

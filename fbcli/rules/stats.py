@@ -35,6 +35,7 @@ from fbcli.rules.model import (
     Student,
     Tutor,
 )
+from fbcli.rules.plans import counts_toward_progress, plan_at
 from fbcli.rules.sessions import deadline, session_status
 
 Mark = Literal["below", "above"]
@@ -369,31 +370,6 @@ class StudentStats:
         )
 
 
-class PlanTimeline:
-    """A student's plan walked forward in time, one change at a time.
-
-    Asking for moments in increasing order costs one pass over the changes
-    in all, where ``plan_at`` would replay them for every session.
-    """
-
-    def __init__(self, changes: Iterable[PlanChange]) -> None:
-        self._changes = sorted(changes, key=lambda c: c.at)
-        self._next = 0
-        self.active: dict[str, None] = {}
-
-    def at(self, moment: datetime) -> dict[str, None]:
-        """The plan at ``moment``, like ``plan_at``; moments must not go back."""
-        changes = self._changes
-        while self._next < len(changes) and changes[self._next].at <= moment:
-            change = changes[self._next]
-            if change.action == "add":
-                self.active.setdefault(change.goal, None)
-            else:
-                self.active.pop(change.goal, None)
-            self._next += 1
-        return self.active
-
-
 def student_stats(
     student: Student,
     sessions: Iterable[Session],
@@ -409,15 +385,14 @@ def student_stats(
 ) -> StudentStats:
     """One student's levels, progress graph, awards and sessions over a period.
 
-    A session counts toward the progress graph when it was completed and its
-    goal was in the study plan when it started. The plan goals for coverage
+    A session counts toward the progress graph as ``counts_toward_progress``
+    says: its goal was in the plan when its feedback was given. The plan goals for coverage
     are those of the plan at the end of the period (or now, if sooner).
     """
     changes = list(changes)
     levels = {p: student.levels.get(p, rubric.start) for p in rubric.parameters}
     stats = StudentStats(student, dict(levels), {p: [] for p in rubric.parameters})
     progress: dict[str, GoalProgress] = {}
-    plan = PlanTimeline(changes)
     since_award = 0
 
     for session in sorted(sessions, key=lambda s: s.start):
@@ -425,7 +400,7 @@ def student_stats(
             continue
         item = feedback.get(session.id)
         completed = item is not None and item.completed
-        counted = completed and item is not None and item.goal in plan.at(session.start)
+        counted = item is not None and counts_toward_progress(changes, item)
         if completed:
             since_award += 1
         if period.end is not None and session.start >= period.end:
@@ -450,7 +425,7 @@ def student_stats(
             since_award = 0
 
     moment = now if period.end is None else min(now, period.end)
-    stats.plan_now = list(PlanTimeline(changes).at(moment))
+    stats.plan_now = plan_at(changes, moment)
     for goal in stats.plan_now:
         progress.setdefault(goal, _goal_progress(goal, goals))
     for goal_progress in progress.values():
