@@ -71,7 +71,9 @@ def give_from_file(app: AppContext, path: Path, options: Options) -> None:
         if not found.rows:
             raise RuleBroken(f"{path} has no rows; nothing was saved")
         for row, decision in decided:
-            report(decision, where=f"{path}:{row.line}: ")
+            # Hints help a person answering; a file's answers are already made,
+            # so they stay in the --json records only.
+            report(decision, where=f"{path}:{row.line}: ", hints=False)
         check_strict([w for _, d in decided for w in d.warnings], options)
         if not options.dry_run:
             save(store, [d for _, d in decided])

@@ -140,11 +140,11 @@ class Ledger:
         self._decided.setdefault(feedback.session, []).append(feedback)
 
 
-def report(decision: Decision, *, where: str = "") -> None:
+def report(decision: Decision, *, where: str = "", hints: bool = True) -> None:
     """Warnings, hints and instructions, one line each on stderr."""
     for instruction in decision.instructions:
         say(where + instruction)
-    for hint in decision.hints:
+    for hint in decision.hints if hints else ():
         say(f"{where}note: {hint.message}")
     for warning in decision.warnings:
         if where:

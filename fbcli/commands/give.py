@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from fbcli.context import AppContext
 from fbcli.errors import BadUsage
-from fbcli.giving import Options
-from fbcli.rules.evaluation import parse_move
-from fbcli.rules.feedback import Answers
+
+if TYPE_CHECKING:
+    from fbcli.giving import Options
+    from fbcli.rules.feedback import Answers
 
 STEP1 = "Step 1: technical"
 STEP2 = "Step 2: evaluation"
@@ -193,6 +194,11 @@ def give(
     completed, great_work and add_to_plan take true/false, eval takes
     'fluency=+;accuracy=-'. Nothing is saved if any row is bad.
     """
+    # Imported here: every fbcli command loads this module to list its options.
+    from fbcli.giving import Options
+    from fbcli.rules.evaluation import parse_move
+    from fbcli.rules.feedback import Answers
+
     app: AppContext = ctx.obj
     options = Options(
         yes=yes, strict=strict, dry_run=dry_run, as_json=as_json, no_input=no_input

@@ -8,8 +8,6 @@ import typer
 
 from fbcli.context import AppContext
 from fbcli.errors import MissingAnswers
-from fbcli.giving import Options
-from fbcli.rules.feedback import Answers
 
 
 def mark_unattended(
@@ -37,7 +35,9 @@ def mark_unattended(
     You confirm that you stayed for the whole session and the student never
     came. The session is then locked: its feedback cannot be changed.
     """
+    from fbcli.giving import Options
     from fbcli.prompts import can_prompt
+    from fbcli.rules.feedback import Answers
 
     app: AppContext = ctx.obj
     options = Options(yes=yes, dry_run=dry_run, as_json=as_json, no_input=no_input)

@@ -156,10 +156,10 @@ def doing_great_nudge(figures: DoingGreatFigures) -> Hint | None:
     low, high = figures.band
     if figures.since < high:
         return None
-    last = "their last award" if figures.ever else "any award"
+    since = "since their last one" if figures.ever else "yet"
     return Hint(
         "doing-great-due",
-        f"{figures.since} sessions without a 'doing great' award since {last}, "
+        f"no 'doing great' award in the student's {figures.since} sessions {since}, "
         f"counting this one; the school aims for one every {low} to {high} sessions",
         {"sessions_since_award": figures.since, "band": [low, high]},
     )
