@@ -290,7 +290,7 @@ def _draw_one(
     from rich.table import Table
     from rich.text import Text
 
-    from fbcli.output import inert, stdout
+    from fbcli.output import inert, plain, stdout
 
     great_band, between_band = _bands(settings)
     title = (
@@ -389,7 +389,7 @@ def _draw_one(
     for name, platform in figures.platforms.items():
         if platforms:
             platforms.append(" · ")
-        platforms.append(f"{name} {platform.tech_issues}/{platform.sessions}")
+        platforms.append(f"{plain(name)} {platform.tech_issues}/{platform.sessions}")
     table.add_row("Tech issues", str(figures.tech_issues), platforms)
     stdout().print(table)
 
@@ -508,13 +508,13 @@ def draw_student(
     from rich.table import Table
     from rich.text import Text
 
-    from fbcli.output import inert, stdout
+    from fbcli.output import inert, plain, stdout
 
     console = stdout()
     student = stats.student
     console.print(
         Text.assemble(
-            (f"{student.name} ({student.id})", "bold"),
+            (plain(f"{student.name} ({student.id})"), "bold"),
             f": {_period_words(period, now)}",
         )
     )

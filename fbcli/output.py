@@ -32,9 +32,15 @@ def plain(text: str) -> str:
     return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text)
 
 
+# orjson writes C1 controls raw, and some terminals obey them; they can only
+# stand inside JSON strings, where an escape means the same.
+_C1 = re.compile(r"[\x7f-\x9f]")
+
+
 def print_json(value: Any) -> None:
     text = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
-    sys.stdout.write(text.decode() + "\n")
+    safe = _C1.sub(lambda found: f"\\u{ord(found.group()):04x}", text.decode())
+    sys.stdout.write(safe + "\n")
     sys.stdout.flush()
 
 
