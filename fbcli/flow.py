@@ -442,18 +442,7 @@ class Flow:
         self.step(4, "session topic")
         context = self.context
         if answers.goal is None:
-            plan = [context.catalog[g] for g in context.plan if g in context.catalog]
-            rest = [g for g in context.catalog.values() if g.id not in context.plan]
-            choices = [_choice(_goal_title(g, "study plan"), g.id) for g in plan]
-            choices += [_choice(_goal_title(g), g.id) for g in rest]
-            earlier = self.defaults.goal
-            default = earlier if earlier in context.catalog else None
-            answers.goal = prompts.ask_search_select(
-                "Which goal was the session about?",
-                choices,
-                default=default,
-                instruction="(study plan first; type to search the catalog)",
-            )
+            answers.goal = self.ask_goal()
         goal = resolve_goal(answers.goal or "", context.catalog)
         if answers.add_to_plan is not None or goal.id in context.plan:
             return
@@ -466,6 +455,28 @@ class Flow:
         )
         if not answers.add_to_plan:
             self.accepted.update(w.code for w in warnings)
+
+    def ask_goal(self) -> str:
+        """The plan's goals first; any other goal by searching the whole catalog."""
+        context = self.context
+        earlier = self.defaults.goal
+        plan = [context.catalog[g] for g in context.plan if g in context.catalog]
+        choices = [_choice(_goal_title(g), g.id) for g in plan]
+        choices.append(_choice("another goal: search the whole catalog", ""))
+        picked = prompts.ask_select(
+            "Which goal of the study plan was the session about?",
+            choices,
+            default=earlier if earlier in context.plan else None,
+        )
+        if picked:
+            return str(picked)
+        titles = {_goal_title(g): g.id for g in context.catalog.values()}
+        found = prompts.ask_autocomplete(
+            "Search the catalog (type part of a title, Tab to see matches):",
+            list(titles),
+            validate=lambda text: text in titles or "pick a goal from the list",
+        )
+        return titles[found]
 
     def step_doing_great(self, answers: Answers) -> None:
         self.step(5, "you're doing great in ...")

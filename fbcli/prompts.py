@@ -71,14 +71,6 @@ def ask_select(message: str, choices: Sequence[Any], *, default: Any = None) -> 
     )
 
 
-def ask_checkbox(message: str, choices: Sequence[Any]) -> list[Any]:
-    import questionary
-
-    return list(
-        _ask(questionary.checkbox(message, choices=list(choices), output=_output()))
-    )
-
-
 def ask_autocomplete(
     message: str, choices: Sequence[str], *, validate: Any = None
 ) -> str:
@@ -136,29 +128,6 @@ def ask_grouped_checkbox(
             )
         )
     ]
-
-
-def ask_search_select(
-    message: str,
-    choices: Sequence[Any],
-    *,
-    default: Any = None,
-    instruction: str | None = None,
-) -> Any:
-    """One of many ``choices``, narrowed by typing (arrows to move, Enter to pick)."""
-    import questionary
-
-    return _ask(
-        questionary.select(
-            message,
-            choices=list(choices),
-            default=default,
-            use_search_filter=True,
-            use_jk_keys=False,
-            instruction=instruction,
-            output=_output(),
-        )
-    )
 
 
 def ask_search_checkbox(

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from fbcli.output import inert, stdout
 
-
 # Columns whose cells read badly when wrapped.
 NO_WRAP = {"Session", "When", "Ended", "Deadline", "Status"}
 

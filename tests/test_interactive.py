@@ -88,7 +88,7 @@ def walk_to_focus(child: pexpect.spawn) -> None:
     answer(child, "pronunciation (now", ENTER)
     answer(child, "comprehension (now", ENTER)
     answer(child, "Award the great-work badge?", "n")
-    answer(child, "Which goal was the session about?", ENTER)
+    answer(child, "Which goal of the study plan", ENTER)
     answer(child, "doing great in' ...?", ENTER)
 
 
@@ -218,7 +218,7 @@ def test_amending_starts_from_the_earlier_answers(
         "pronunciation (now",
         "comprehension (now",
         "Award the great-work badge?",
-        "Which goal was the session about?",
+        "Which goal of the study plan",
         "doing great in' ...?",
         "Focus (at most 20",
         "Language seen during the lesson:",
@@ -273,7 +273,7 @@ def test_student_without_a_plan_gets_one_first(
     answer(child, "Goals of the study plan:", "articles")
     time.sleep(0.3)
     child.send(" " + ENTER)
-    answer(child, "Which goal was the session about?", ENTER)
+    answer(child, "Which goal of the study plan", ENTER)
     answer(child, "doing great in' ...?", ENTER)
     answer(child, "Focus (at most 20", "Articles" + ENTER)
     answer(child, "Language seen during the lesson:", "a, an, the" + ENTER)
