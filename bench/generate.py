@@ -43,7 +43,7 @@ from fbcli.rules.model import (
 from fbcli.store import SCHEMA_VERSION, open_store
 
 # Bump whenever the generated data changes, so cached stores are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 NOW = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 SEED = 20261130
@@ -408,7 +408,7 @@ def completed(
     goals: dict[str, Goal],
 ) -> Feedback:
     for parameter, level in learner.levels.items():
-        move = rnd.choices((1, 0, -1), (25, 70, 5))[0]
+        move = rnd.choices((1, 0, -1), (15, 75, 10))[0]
         learner.levels[parameter] = min(10, max(1, level + move))
     plan = plans[session.student].at(session.start)
     goal = rnd.choice(plan) if rnd.random() < 0.9 else rnd.choice(list(goals))

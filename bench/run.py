@@ -398,12 +398,13 @@ def add_size(bench: Bench, size: int) -> None:
 
 
 def give_flags(goal: str) -> list[str]:
+    # Levels are kept (=): a + on a student already at the top would be refused.
     return [
         "--completed",
         "--platform",
         "zoom",
         "--eval",
-        "fluency=+",
+        "fluency==",
         "--goal",
         goal,
         "--focus",
@@ -526,7 +527,7 @@ def write_rows(path: Path, backlog: Sequence[tuple[str, str]]) -> None:
                     session,
                     "true",
                     "zoom",
-                    "fluency=+;accuracy==",
+                    "fluency==;accuracy==",
                     goal,
                     "Phrasal verbs",
                     "get on, get over",
