@@ -44,7 +44,7 @@ PACKAGES = (
     "orjson",
     "questionary",
     "prompt_toolkit",
-    "filelock",
+    "fasteners",
     "platformdirs",
 )
 TYPER_RELEASES = ("0.28.0", "0.29.2")

@@ -10,6 +10,7 @@ out.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections import Counter, defaultdict
@@ -379,8 +380,14 @@ def check_lock(lock: Path, checkup: Checkup) -> None:
         checkup.add("error", "lock", f"cannot open the lock {lock}: {problem.strerror}")
         return
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+        # A shared lock is refused while a writer holds its exclusive one.
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError as problem:
+        if problem.errno not in (errno.EACCES, errno.EAGAIN):
+            checkup.add(
+                "error", "lock", f"cannot try the lock {lock}: {problem.strerror}"
+            )
+            return
         checkup.add(
             "warning",
             "lock",
@@ -388,7 +395,7 @@ def check_lock(lock: Path, checkup: Checkup) -> None:
             "for it (a lock dies with its process, so it never stays stale)",
         )
     else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        fcntl.lockf(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
 

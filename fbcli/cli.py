@@ -170,7 +170,3 @@ def show_usage_error(failure: typer.TyperException) -> int:
     if ctx is not None:
         sys.stderr.write(f"Try '{ctx.command_path} --help' for help.\n")
     return failure.exit_code
-
-
-def main() -> None:
-    sys.exit(run(sys.argv[1:]))

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,3 +110,30 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_store(demo_template: Path, store_path: Path) -> Iterator[Path]:
     shutil.copy2(demo_template, store_path)
     yield store_path
+
+
+HOLD_LOCK = """
+import sys
+from fbcli.store import open_store
+with open_store(sys.argv[1], write=True):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+@contextmanager
+def store_lock_held(store: Path) -> Iterator[None]:
+    """Another process holds the writers' lock on ``store`` inside the block."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(store)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdin is not None
+    try:
+        assert holder.stdout.readline() == "held\n"
+        yield
+    finally:
+        holder.stdin.close()
+        holder.wait(10)

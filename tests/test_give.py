@@ -14,7 +14,7 @@ import pytest
 from fbcli.rules.model import parse_time
 from fbcli.rules.plans import plan_at
 from fbcli.store import open_store
-from tests.conftest import DEMO_TUTOR, NOW, Result, Runner
+from tests.conftest import DEMO_TUTOR, NOW, Result, Runner, store_lock_held
 
 Args = list[str]
 
@@ -313,9 +313,7 @@ def test_unknown_tutor(cli: Runner, demo: Demo) -> None:
 def test_locked_store_is_a_store_error(
     give: Runner, cli: Runner, demo: Demo, demo_store: Path
 ) -> None:
-    from filelock import FileLock
-
-    with FileLock(str(demo_store) + ".lock"):
+    with store_lock_held(demo_store):
         result = cli(
             "--lock-timeout", "0.1", "--as", DEMO_TUTOR, "give", *answers(demo)
         )

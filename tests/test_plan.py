@@ -15,7 +15,7 @@ from fbcli import prompts
 from fbcli.errors import Interrupted
 from fbcli.rules.model import Feedback, PlanChange, parse_time
 from fbcli.store import open_store
-from tests.conftest import NOW, Runner
+from tests.conftest import NOW, Runner, store_lock_held
 
 SCHOOL = {
     "tutors": [
@@ -354,9 +354,7 @@ def test_a_missing_store_is_a_store_error(cli: Runner, tmp_path: Path) -> None:
 
 
 def test_a_locked_store_is_a_store_error(cli: Runner, school: Path) -> None:
-    from filelock import FileLock
-
-    with FileLock(str(school) + ".lock"):
+    with store_lock_held(school):
         result = cli(
             "--lock-timeout", "0", "--as", "maria", "plan", "add", "ST-1", "articles"
         )

@@ -183,27 +183,34 @@ class JsonStore(Store):
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
-        from filelock import FileLock, Timeout
+        """Hold the writers' lock, a POSIX lock on ``STORE.lock``.
+
+        The kernel drops the lock with the process that held it, so a killed
+        command never leaves a stale lock behind.
+        """
+        from fasteners import InterProcessLock
 
         lock_path = self.path.with_name(self.path.name + ".lock")
         if not self.path.parent.is_dir():
             raise StoreError(
                 f"cannot open the store: folder {self.path.parent} does not exist"
             )
-        lock = FileLock(lock_path, timeout=self.lock_timeout, mode=0o600)
         try:
-            lock.acquire()
-        except Timeout:
-            raise StoreError(
-                f"{self.path} is locked by another fbcli command; try again "
-                f"(or raise --lock-timeout, now {self.lock_timeout:g}s)"
-            ) from None
+            # Created here, so that it is readable and writable by its owner only.
+            os.close(os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+            lock = InterProcessLock(lock_path)
+            acquired = lock.acquire(timeout=self.lock_timeout, max_delay=0.05)
         except PermissionError:
             raise StoreError(
                 f"cannot lock {self.path}: {lock_path} is not writable"
             ) from None
         except OSError as error:
             raise StoreError(f"cannot lock {self.path}: {error.strerror}") from None
+        if not acquired:
+            raise StoreError(
+                f"{self.path} is locked by another fbcli command; try again "
+                f"(or raise --lock-timeout, now {self.lock_timeout:g}s)"
+            )
         try:
             yield
         finally:
