@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from fbcli.rules.model import Feedback, parse_time
+from fbcli.store import open_store
 from tests.conftest import Runner
 
 SCHOOL = {
@@ -255,3 +257,107 @@ def test_import_of_a_missing_file(cli: Runner, tmp_path: Path) -> None:
 
     assert result.code == 2
     assert "nope.json" in result.stderr
+
+
+def test_init_json_names_the_store_and_counts_the_demo(
+    cli: Runner, store_path: Path
+) -> None:
+    result = cli("init", "--demo", "--json")
+
+    shown = json.loads(result.stdout)
+    assert result.code == 0
+    assert shown["store"] == str(store_path)
+    assert shown["tutors"] >= 3 and shown["sessions"] >= 100
+    assert result.stderr == ""
+
+
+def test_every_bad_csv_row_is_reported_at_its_line_in_file_order(
+    cli: Runner, tmp_path: Path, store_path: Path
+) -> None:
+    cli("init")
+    cli("import", str(write_json(tmp_path / "school.json", SCHOOL)))
+    before = store_path.read_bytes()
+    csv = tmp_path / "sessions.csv"
+    csv.write_text(
+        "id,tutor,student,start,minutes\n"
+        "S-10,bob,ST-1,2026-11-29T10:00:00Z,30\n"
+        "S-11,maria,ST-1,tomorrow,30\n"
+        "S-12,maria,ST-2,2026-11-29T11:00:00Z,30\n"
+        "S-10,maria,ST-9,2026-11-29T12:00:00Z,30\n"
+    )
+
+    result = cli("import", str(csv))
+
+    assert result.code == 1
+    assert result.stderr.splitlines() == [
+        f"{csv}: line 2: unknown tutor 'bob'",
+        f"{csv}: line 3: start 'tomorrow' is not an ISO 8601 time with an offset",
+        f"{csv}: line 5: session 'S-10' appears more than once (first at line 2)",
+        f"{csv}: line 5: unknown student 'ST-9'",
+        f"error: 4 problems in {csv}; nothing was imported",
+    ]
+    assert store_path.read_bytes() == before
+
+
+def test_unknown_names_in_a_json_export_are_reported_at_their_row(
+    cli: Runner, tmp_path: Path
+) -> None:
+    cli("init")
+    export = {
+        "students": [{"id": "ST-1", "name": "Ann"}],
+        "sessions": [
+            {
+                "id": "S-1",
+                "tutor": "ghost",
+                "student": "ST-1",
+                "start": "2026-11-29T10:00Z",
+            },
+            {
+                "id": "S-2",
+                "tutor": "ghost",
+                "student": "ST-1",
+                "start": "2026-11-29T11:00Z",
+            },
+        ],
+    }
+
+    result = cli("import", str(write_json(tmp_path / "bad.json", export)))
+
+    assert result.code == 1
+    assert "sessions[1]: unknown tutor 'ghost'" in result.stderr
+    assert "sessions[2]: unknown tutor 'ghost'" in result.stderr
+    assert "2 problems" in result.stderr
+
+
+def test_a_session_with_feedback_keeps_it_and_its_time_when_imported_again(
+    cli: Runner, tmp_path: Path, store_path: Path
+) -> None:
+    cli("init")
+    cli("import", str(write_json(tmp_path / "school.json", SCHOOL)))
+    with open_store(str(store_path), write=True) as store:
+        store.add_feedback(
+            [
+                Feedback(
+                    "S-1",
+                    "maria",
+                    parse_time("2026-11-27T12:00:00Z"),
+                    completed=True,
+                    focus="Articles",
+                )
+            ]
+        )
+    moved = json.loads(json.dumps(SCHOOL))
+    for session in moved["sessions"]:
+        session["start"] = "2026-11-28T08:00:00+00:00"
+
+    result = cli("import", str(write_json(tmp_path / "moved.json", moved)), "--json")
+
+    assert result.code == 0
+    assert json.loads(result.stdout)["kept_with_feedback"] == 1
+    kept = json.loads(cli("show", "S-1", "--json").stdout)
+    assert kept["start"] == "2026-11-27T09:00:00+00:00"
+    assert kept["feedback"]["focus"] == "Articles"
+    assert kept["status"] == "completed"
+    assert json.loads(cli("show", "S-2", "--json").stdout)["start"] == (
+        "2026-11-28T08:00:00+00:00"
+    )

@@ -66,8 +66,10 @@ def import_(
         if batch.problems:
             for problem in batch.problems:
                 say(f"{file}: {problem}")
+            count = len(batch.problems)
             raise RuleBroken(
-                f"{len(batch.problems)} bad rows in {file}; nothing was imported"
+                f"{count} {'problem' if count == 1 else 'problems'} in {file}; "
+                "nothing was imported"
             )
         with_feedback = set(store.latest_feedback())
         kept = [s for s in batch.sessions if s.id in with_feedback]

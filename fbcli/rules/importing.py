@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,20 +22,50 @@ LAST_YEAR = 9999
 
 @dataclass
 class ImportBatch:
+    """What a file holds, where each item was read, and what is wrong with it.
+
+    ``rows`` names the row of every item read, list by list ("tutors",
+    "students", "sessions"), so that a problem found later, such as a session
+    naming an unknown tutor, is still reported at its row.
+    """
+
     tutors: list[Tutor] = field(default_factory=list)
     students: list[Student] = field(default_factory=list)
     sessions: list[Session] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    rows: dict[str, list[str]] = field(default_factory=dict)
+    found: list[tuple[str, str]] = field(default_factory=list)
+    order: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def problems(self) -> list[str]:
+        """Every problem as 'row: what is wrong', in the order of the file's rows."""
+        ranked = sorted(self.found, key=lambda found: self.order[found[0]])
+        return [f"{row}: {problem}" for row, problem in ranked]
+
+    def add_problem(self, row: str, problem: str) -> None:
+        self.order.setdefault(row, len(self.order))
+        self.found.append((row, problem))
+
+    def add(self, key: str, item: Tutor | Student | Session, row: str) -> None:
+        self.order.setdefault(row, len(self.order))
+        getattr(self, key).append(item)
+        self.rows.setdefault(key, []).append(row)
+
+    def row_of(self, key: str, number: int, item_id: str) -> str:
+        """Where the ``number``-th item of a list was read."""
+        rows = self.rows.get(key, [])
+        return rows[number] if number < len(rows) else f"{key[:-1]} {item_id!r}"
 
 
 def parse_json_export(data: Any, rubric: Rubric) -> ImportBatch:
+    """The lists of a JSON export; rows are named like ``sessions[3]``, from 1."""
     batch = ImportBatch()
     if not isinstance(data, dict):
-        batch.problems.append("the file's top level must be an object")
+        batch.add_problem("file", "the top level must be an object")
         return batch
     unknown = set(data) - {"tutors", "students", "sessions"}
     if unknown:
-        batch.problems.append("unknown lists: " + ", ".join(sorted(unknown)))
+        batch.add_problem("file", "unknown lists: " + ", ".join(sorted(unknown)))
     for key, reader in (
         ("tutors", _tutor),
         ("students", _student),
@@ -43,7 +73,7 @@ def parse_json_export(data: Any, rubric: Rubric) -> ImportBatch:
     ):
         rows = data.get(key, [])
         if not isinstance(rows, list):
-            batch.problems.append(f"{key}: must be a list")
+            batch.add_problem(key, "must be a list")
             continue
         for number, row in enumerate(rows, start=1):
             where = f"{key}[{number}]"
@@ -52,22 +82,23 @@ def parse_json_export(data: Any, rubric: Rubric) -> ImportBatch:
                     raise ValueError("must be an object")
                 item = reader(row, rubric)
             except (ValueError, TypeError, KeyError) as problem:
-                batch.problems.append(f"{where}: {_describe(problem)}")
+                batch.add_problem(where, _describe(problem))
                 continue
-            getattr(batch, key).append(item)
+            batch.add(key, item, where)
     return batch
 
 
 def parse_csv_sessions(text: str) -> ImportBatch:
+    """Sessions from a CSV file; rows are named by their line, the header being 1."""
     batch = ImportBatch()
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         header = tuple(name.strip() for name in reader.fieldnames or ())
     except csv.Error as problem:
-        batch.problems.append(f"line 1: {problem}")
+        batch.add_problem("line 1", str(problem))
         return batch
     if header not in (CSV_HEADER, CSV_HEADER[:4]):
-        batch.problems.append("line 1: the header must be " + ",".join(CSV_HEADER))
+        batch.add_problem("line 1", "the header must be " + ",".join(CSV_HEADER))
         return batch
     try:
         for row in reader:
@@ -78,12 +109,12 @@ def parse_csv_sessions(text: str) -> ImportBatch:
                 fields = {k.strip(): (v or "").strip() for k, v in row.items()}
                 if not fields.get("minutes"):
                     fields.pop("minutes", None)
-                batch.sessions.append(_session(fields, None))
+                batch.add("sessions", _session(fields, None), where)
             except (ValueError, TypeError, KeyError) as problem:
-                batch.problems.append(f"{where}: {_describe(problem)}")
+                batch.add_problem(where, _describe(problem))
     except csv.Error as problem:
         # A cell too long to read, for one: the rest of the file cannot be read.
-        batch.problems.append(f"line {reader.line_num}: {problem}")
+        batch.add_problem(f"line {reader.line_num}", str(problem))
     return batch
 
 
@@ -93,32 +124,28 @@ def check_references(
     """Sessions must name tutors and students that exist, in the store or the batch."""
     tutors = set(tutor_ids) | {t.id for t in batch.tutors}
     students = set(student_ids) | {s.id for s in batch.students}
-    for kind, items in (
-        ("tutor", batch.tutors),
-        ("student", batch.students),
-        ("session", batch.sessions),
-    ):
-        for duplicate in _duplicates(item.id for item in items):
-            batch.problems.append(f"{kind} {duplicate!r} appears more than once")
-    for session in batch.sessions:
+    lists: tuple[tuple[str, list[Tutor] | list[Student] | list[Session]], ...] = (
+        ("tutors", batch.tutors),
+        ("students", batch.students),
+        ("sessions", batch.sessions),
+    )
+    for key, items in lists:
+        first_row: dict[str, str] = {}
+        for number, item_id in enumerate(item.id for item in items):
+            row = batch.row_of(key, number, item_id)
+            if item_id in first_row:
+                batch.add_problem(
+                    row,
+                    f"{key[:-1]} {item_id!r} appears more than once "
+                    f"(first at {first_row[item_id]})",
+                )
+            first_row.setdefault(item_id, row)
+    for number, session in enumerate(batch.sessions):
+        row = batch.row_of("sessions", number, session.id)
         if session.tutor not in tutors:
-            batch.problems.append(
-                f"session {session.id}: unknown tutor {session.tutor!r}"
-            )
+            batch.add_problem(row, f"unknown tutor {session.tutor!r}")
         if session.student not in students:
-            batch.problems.append(
-                f"session {session.id}: unknown student {session.student!r}"
-            )
-
-
-def _duplicates(ids: Iterable[str]) -> list[str]:
-    seen: set[str] = set()
-    repeated: list[str] = []
-    for item in ids:
-        if item in seen and item not in repeated:
-            repeated.append(item)
-        seen.add(item)
-    return repeated
+            batch.add_problem(row, f"unknown student {session.student!r}")
 
 
 def _text(row: dict[str, Any], key: str, *, required: bool = True) -> str:
