@@ -293,6 +293,20 @@ def _draw_one(
     from fbcli.output import inert, plain, stdout
 
     great_band, between_band = _bands(settings)
+    between = figures.sessions_between_awards
+    great_words = (
+        _band_words(figures.great_work_mark, great_band, "too few", "too many")
+        if figures.great_work_rate is not None
+        else Text("no completed sessions", "dim")
+    )
+    between_words = (
+        _band_words(figures.doing_great_mark, between_band, "too often", "too rare")
+        if between is not None
+        else Text("no award yet", "dim")
+    )
+    # The charts share what the labels and values leave, beside the band's words.
+    words = max(len(great_words), len(between_words))
+    width = max(10, min(30, stdout().width - 45 - words))
     title = (
         f"{inert(figures.name)} ({inert(figures.tutor)}): {_period_words(period, now)}"
     )
@@ -303,7 +317,7 @@ def _draw_one(
     table.add_column("Value", justify="right")
     table.add_column("Chart")
     taught = figures.taught
-    table.add_row("Sessions taught", str(taught), _outcome_bar(figures, 30))
+    table.add_row("Sessions taught", str(taught), _outcome_bar(figures, width))
     share = f" ({figures.completed / taught:.0%})" if taught else ""
     table.add_row("  completed", f"{figures.completed}{share}", Text("█", "green"))
     table.add_row("  unattended", str(figures.unattended), Text("▒", "yellow"))
@@ -343,16 +357,12 @@ def _draw_one(
             figures.great_work_rate,
             settings.badge_band,
             0.4,
+            width=width,
             mark=figures.great_work_mark,
         )
         .append("  ")
-        .append_text(
-            _band_words(figures.great_work_mark, great_band, "too few", "too many")
-            if figures.great_work_rate is not None
-            else Text("no completed sessions", "dim")
-        ),
+        .append_text(great_words),
     )
-    between = figures.sessions_between_awards
     table.add_row("Doing great awards", str(figures.doing_great_awards), None)
     table.add_row(
         "  sessions between",
@@ -364,26 +374,23 @@ def _draw_one(
             between,
             (float(settings.doing_great_band[0]), float(settings.doing_great_band[1])),
             20.0,
+            width=width,
             mark=figures.doing_great_mark,
         )
         .append("  ")
-        .append_text(
-            _band_words(figures.doing_great_mark, between_band, "too often", "too rare")
-            if between is not None
-            else Text("no award yet", "dim")
-        ),
+        .append_text(between_words),
     )
     table.add_section()
     late = Text(f"{figures.late} of {figures.feedback_given}")
     table.add_row(
         f"Feedback late (> {settings.deadline_hours} h)",
         late,
-        hbar(figures.late, figures.feedback_given, width=30, style="red"),
+        hbar(figures.late, figures.feedback_given, width=width, style="red"),
     )
     table.add_row(
         "Median time to feedback",
         _number(figures.median_hours_to_feedback, " h"),
-        Text("from the session's end to the first version", "dim"),
+        Text("from session end to first feedback", "dim"),
     )
     platforms = Text()
     for name, platform in figures.platforms.items():
@@ -410,6 +417,7 @@ def _draw_many(
         box=box.SIMPLE_HEAD,
         title_justify="left",
         pad_edge=False,
+        padding=(0, 1) if console.width >= 100 else (0, 0),
         caption=f"Great work: badges per completed session (band {great_band}). "
         f"Between awards: sessions between doing-great awards (band {between_band}). "
         "▲ ▼ above or below the band. Pending (overdue): awaiting feedback (past "

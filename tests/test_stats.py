@@ -529,11 +529,129 @@ def test_every_demo_tutors_sessions_add_up(cli: Runner, demo_store: Path) -> Non
         pytest.param(("--as", "olga", "stats", "--student", "ST-101"), id="student"),
     ],
 )
-def test_demo_tables_fit_100_columns(
-    cli_process: Runner, demo_store: Path, args: tuple[str, ...]
+@pytest.mark.parametrize("columns", [80, 100])
+def test_demo_tables_fit_the_terminal_without_cutting_words(
+    cli_process: Runner, demo_store: Path, args: tuple[str, ...], columns: int
 ) -> None:
-    result = cli_process(*args, extra_env={"COLUMNS": "100"})
+    result = cli_process(*args, extra_env={"COLUMNS": str(columns)})
 
     assert result.code == 0
-    assert max(len(line.rstrip()) for line in result.stdout.splitlines()) <= 100
+    assert max(len(line.rstrip()) for line in result.stdout.splitlines()) <= columns
     assert "…" not in result.stdout
+
+
+def one_tutors_run(
+    cli: Runner,
+    store_path: Path,
+    tmp_path: Path,
+    count: int,
+    badges: set[int],
+    awards: set[int],
+) -> None:
+    """``count`` completed sessions of one tutor with one student, a day apart."""
+    sessions = [
+        {
+            "id": f"E-{n}",
+            "tutor": "ana",
+            "student": "ST-1",
+            "start": f"2026-11-{n + 1:02d}T10:00:00+00:00",
+        }
+        for n in range(count)
+    ]
+    export = tmp_path / "run.json"
+    export.write_text(json.dumps({**EXPORT, "sessions": sessions}))
+    assert cli("init").code == 0
+    assert cli("import", str(export)).code == 0
+    with open_store(str(store_path), write=True) as store:
+        store.add_feedback(
+            feedback(
+                f"E-{n}",
+                "ana",
+                f"2026-11-{n + 1:02d}T11:00:00+00:00",
+                platform="zoom",
+                goal="articles",
+                great_work=n in badges,
+                doing_great="grammar" if n in awards else None,
+            )
+            for n in range(count)
+        )
+
+
+@pytest.mark.parametrize(
+    ("count", "badges", "awards", "great_work", "doing_great"),
+    [
+        pytest.param(
+            10, {0}, {9}, (0.1, None), (10.0, None), id="exactly-10%-and-10-sessions"
+        ),
+        pytest.param(
+            10,
+            {0, 1},
+            {4, 9},
+            (0.2, None),
+            (5.0, None),
+            id="exactly-20%-and-5-sessions",
+        ),
+        pytest.param(
+            11, {0}, {10}, (0.0909, "below"), (11.0, "above"), id="9.1%-and-11-sessions"
+        ),
+        pytest.param(
+            14,
+            {0, 1, 2},
+            {3, 7, 11},
+            (0.2143, "above"),
+            (4.0, "below"),
+            id="21.4%-and-4",
+        ),
+    ],
+)
+def test_band_marks_at_and_beyond_the_edges(
+    cli: Runner,
+    store_path: Path,
+    tmp_path: Path,
+    count: int,
+    badges: set[int],
+    awards: set[int],
+    great_work: tuple[float, str | None],
+    doing_great: tuple[float, str | None],
+) -> None:
+    one_tutors_run(cli, store_path, tmp_path, count, badges, awards)
+
+    ana = stats_json(cli, "--as", "ana", "stats")["tutors"][0]
+    table = cli("--as", "ana", "stats").stdout
+
+    assert (ana["great_work"]["rate"], ana["great_work"]["mark"]) == great_work
+    assert (
+        ana["doing_great"]["sessions_between_awards"],
+        ana["doing_great"]["mark"],
+    ) == doing_great
+    marks = {great_work[1], doing_great[1]} - {None}
+    assert ("▲" in table) == ("above" in marks)
+    assert ("▼" in table) == ("below" in marks)
+    assert table.count("within") == 2 - len(marks)
+
+
+def test_json_is_the_same_as_format_json(cli: Runner, school: Path) -> None:
+    short = cli("--as", "ana", "stats", "--json")
+    long = cli("--as", "ana", "stats", "--format", "json")
+
+    assert short.code == 0
+    assert json.loads(short.stdout) == json.loads(long.stdout)
+    assert cli("--as", "ana", "stats", "--json", "--format", "csv").code == 2
+
+
+def test_the_student_report_goes_to_a_file_once(
+    cli: Runner, school: Path, tmp_path: Path
+) -> None:
+    report = tmp_path / "lea.md"
+    args = ("--as", "ana", "stats", "--student", "ST-1", "--for-student")
+
+    first = cli(*args, "--output", str(report))
+    written = report.read_text()
+    again = cli(*args, "--output", str(report))
+
+    assert first.code == 0
+    assert first.stdout == ""
+    assert written.startswith("# Your progress report, Lea Martin\n")
+    assert FOCUS not in written and NOTE not in written
+    assert again.code == 1
+    assert report.read_text() == written
