@@ -33,6 +33,7 @@ def draw_table(
         title_justify="left",
         pad_edge=False,
         collapse_padding=True,
+        show_header=any(columns),
     )
     for column in columns:
         table.add_column(column, no_wrap=column in NO_WRAP)

@@ -135,3 +135,29 @@ def test_completion_through_the_shell_protocol(
 
     assert done.value.code == 0
     assert capsys.readouterr().out.split() == ["articles", "word-stress"]
+
+
+@pytest.mark.parametrize(
+    ("module", "words"),
+    [
+        pytest.param("stats", "fbcli stats --student ST-1", id="stats"),
+        pytest.param("sessions", "fbcli sessions --student ST-1", id="sessions"),
+    ],
+)
+def test_student_options_complete_through_the_shell_protocol(
+    school: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    module: str,
+    words: str,
+) -> None:
+    monkeypatch.setenv("_FBCLI_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", words)
+    monkeypatch.setenv("COMP_CWORD", "3")
+    command = get_command(build_app([module]))
+
+    with pytest.raises(SystemExit) as done:
+        command.main(args=[], prog_name="fbcli")
+
+    assert done.value.code == 0
+    assert capsys.readouterr().out.split() == ["ST-1", "ST-10"]

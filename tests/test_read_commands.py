@@ -60,6 +60,13 @@ SCHOOL = {
             "student": "ST-1",
             "start": "2026-11-28T10:00:00+00:00",
         },
+        # Another tutor's, unattended.
+        {
+            "id": "S-7",
+            "tutor": "tom",
+            "student": "ST-2",
+            "start": "2026-11-28T12:00:00+00:00",
+        },
     ],
 }
 
@@ -86,6 +93,14 @@ def school(cli: Runner, tmp_path: Path, store_path: Path) -> Path:
                     parse_time("2026-11-28T11:00:00Z"),
                     completed=False,
                     reason="emergency",
+                ),
+                Feedback(
+                    "S-7",
+                    "tom",
+                    parse_time("2026-11-28T12:40:00Z"),
+                    completed=False,
+                    reason="student-absent",
+                    student_missed=True,
                 ),
             ]
         )
@@ -215,6 +230,7 @@ def test_sessions_rejects_bad_filters(
         ("S-2", "completed"),
         ("S-4", "upcoming"),
         ("S-6", "dismissal-requested"),
+        ("S-7", "not-completed"),
     ],
 )
 def test_show_gives_the_status(
@@ -228,6 +244,7 @@ def test_show_gives_the_status(
     assert {"id", "tutor", "student", "start", "minutes", "status", "feedback"} <= set(
         shown
     )
+    assert (shown["feedback"] is None) == (status in ("pending", "upcoming"))
 
 
 def test_show_includes_the_feedback(cli: Runner, school: Path) -> None:
@@ -243,13 +260,14 @@ def test_show_as_text(cli: Runner, school: Path) -> None:
     assert result.code == 0
     assert "Pres Perfect" in result.stdout
     assert "completed" in result.stdout
+    assert "Bo (ST-2)" in result.stdout
 
 
 def test_show_an_unknown_session(cli: Runner, school: Path) -> None:
-    result = cli("show", "S-7")
+    result = cli("show", "S-70")
 
     assert result.code == 3
-    assert "no session 'S-7'" in result.stderr
+    assert result.stderr == "error: no session 'S-70'; did you mean S-7?\n"
 
 
 def test_the_demo_store_has_pending_work_for_maria(

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from fbcli.context import AppContext
-from fbcli.output import say
+from fbcli.output import print_json, say
 
 
 def init(
@@ -16,8 +16,15 @@ def init(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing store (kept as .bak).")
     ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the store's path and counts as JSON.")
+    ] = False,
 ) -> None:
-    """Create a new store (refuses to overwrite one unless --force)."""
+    """Create a new store (refuses to overwrite one unless --force).
+
+    --demo loads a demo school whose sessions are placed around now (or
+    FBCLI_NOW): some weeks past, some with feedback, some pending, some to come.
+    """
     app: AppContext = ctx.obj
     now = app.now()
 
@@ -29,6 +36,9 @@ def init(
         else:
             counts = {}
 
+    if as_json:
+        print_json({"store": store.location, **counts})
+        return
     say(f"created {store.location}")
     if counts:
         say("demo data: " + ", ".join(f"{n} {name}" for name, n in counts.items()))

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from fbcli.completion import complete_student
 from fbcli.context import AppContext
 from fbcli.errors import BadUsage
 from fbcli.output import print_json
@@ -27,7 +28,11 @@ def parse_day(text: str | None, flag: str) -> date | None:
 def sessions(
     ctx: typer.Context,
     student: Annotated[
-        str | None, typer.Option(help="Only this student's sessions.")
+        str | None,
+        typer.Option(
+            help="Only this student's sessions (student id).",
+            autocompletion=complete_student,
+        ),
     ] = None,
     since: Annotated[
         str | None, typer.Option(help="From this date (YYYY-MM-DD).")

@@ -50,10 +50,15 @@ def show(
                 "session", session_id, close_matches(session_id, store.session_ids())
             )
         versions = store.feedback_versions(session_id)
+        student = store.student(session.student)
 
     latest = versions[-1] if versions else None
     record = as_record(
-        session, latest, len(versions), session_status(session, latest, now)
+        session,
+        student.name if student else "",
+        latest,
+        len(versions),
+        session_status(session, latest, now),
     )
     if as_json:
         print_json(record)
@@ -62,10 +67,17 @@ def show(
 
 
 def as_record(
-    session: Session, feedback: Feedback | None, versions: int, status: str
+    session: Session,
+    student_name: str,
+    feedback: Feedback | None,
+    versions: int,
+    status: str,
 ) -> dict[str, Any]:
+    record = session.to_record()
     return {
-        **session.to_record(),
+        **{key: record[key] for key in ("id", "tutor", "student")},
+        "student_name": student_name,
+        **record,
         "status": status,
         "feedback": feedback.to_record() if feedback else None,
         "versions": versions,
@@ -81,7 +93,7 @@ def show_text(
     rows = [
         ("Session", session.id),
         ("Tutor", session.tutor),
-        ("Student", session.student),
+        ("Student", f"{record['student_name']} ({session.student})".lstrip()),
         ("When", f"{local(session.start)} ({session.minutes} min)"),
         ("Status", record["status"]),
     ]

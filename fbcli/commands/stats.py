@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from fbcli import school
+from fbcli.completion import complete_student
 from fbcli.context import AppContext
 from fbcli.errors import BadUsage, NotAllowed, NotFound
 from fbcli.output import say
@@ -51,7 +52,12 @@ def stats(
     ] = None,
     student_name: Annotated[
         str | None,
-        typer.Option("--student", metavar="STUDENT", help="One student's figures."),
+        typer.Option(
+            "--student",
+            metavar="STUDENT",
+            help="One student's figures (id or name).",
+            autocompletion=complete_student,
+        ),
     ] = None,
     since: Annotated[
         str | None,
@@ -64,6 +70,9 @@ def stats(
     output_format: Annotated[
         Format, typer.Option("--format", help="table (with charts), json or csv.")
     ] = Format.table,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The same as --format json.")
+    ] = False,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write to FILE."),
@@ -114,6 +123,10 @@ def stats(
         raise BadUsage("give only one of --all, --tutor and --student")
     if for_student and student_name is None:
         raise BadUsage("--for-student needs --student STUDENT")
+    if as_json:
+        if output_format is Format.csv:
+            raise BadUsage("give --json or --format csv, not both")
+        output_format = Format.json
     output_format = pick_format(output_format, output, for_student)
     now = app.now()
     settings = school.settings()
