@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
+import pexpect
 import pytest
 
 from fbcli.cli import build_app
@@ -50,22 +55,103 @@ def test_every_command_has_help(cli: Runner, command: str) -> None:
     assert command in result.stdout
 
 
-def test_every_command_and_option_has_help_text() -> None:
+def without_help(command: Any, path: str) -> list[str]:
+    """Commands, subcommands, options and arguments under ``command`` lacking help."""
+    missing = [] if (command.help or "").strip() else [path]
+    missing += [
+        f"{path} {param.name}"
+        for param in command.params
+        if param.name != "help" and not (getattr(param, "help", None) or "").strip()
+    ]
+    for name, sub in getattr(command, "commands", {}).items():
+        missing += without_help(sub, f"{path} {name}")
+    return missing
+
+
+def test_every_command_option_and_argument_has_help_text() -> None:
     from typer.main import get_command
 
     group = get_command(build_app())
-    missing = []
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
-        if not (command.help or "").strip():
-            missing.append(name)
-        missing += [
-            f"{name} {param.name}"
-            for param in command.params
-            if param.param_type_name == "option"
-            and getattr(param, "help", None) is None
-            and param.name != "help"
-        ]
-    assert missing == []
+
+    assert without_help(group, "fbcli") == []
+    assert {"plan show", "plan set", "plan add", "plan remove"} <= {
+        f"plan {name}"
+        for name in group.commands["plan"].commands  # type: ignore[attr-defined]
+    }
+
+
+def test_the_help_check_finds_what_lacks_help() -> None:
+    import typer
+    from typer.main import get_command
+
+    app = typer.Typer(help="An app.")
+
+    @app.command()
+    def bare(name: str, loud: bool = typer.Option(False, "--loud")) -> None:
+        pass
+
+    @app.command()
+    def other() -> None:
+        """Has help."""
+
+    missing = without_help(get_command(app), "app")
+
+    assert missing == ["app bare", "app bare name", "app bare loud"]
+
+
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def colours(text: str) -> set[str]:
+    """The colour codes (not bold, italic ...) in the text's SGR sequences."""
+    found = set()
+    for match in SGR.finditer(text):
+        for code in match.group(1).split(";"):
+            if code and (30 <= int(code) <= 49 or 90 <= int(code) <= 107):
+                found.add(code)
+    return found
+
+
+def spawn_pending(env: dict[str, str], **extra: str) -> str:
+    """What `fbcli pending` draws on a real terminal."""
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "fbcli", "--as", "maria", "pending"],
+        env={**env, "PATH": os.environ["PATH"], "TERM": "xterm-256color", **extra},
+        dimensions=(40, 120),
+        encoding="utf-8",
+        timeout=60,
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    return str(child.before)
+
+
+def test_colour_on_a_terminal_and_none_with_no_color(
+    env: dict[str, str], demo_store: Path
+) -> None:
+    coloured = {k: v for k, v in env.items() if k != "NO_COLOR"}
+
+    on_terminal = spawn_pending(coloured)
+    with_no_color = spawn_pending(coloured, NO_COLOR="1")
+
+    assert "sessions await your feedback" in on_terminal
+    assert colours(on_terminal) != set()
+    assert "sessions await your feedback" in with_no_color
+    assert colours(with_no_color) == set()
+
+
+def test_no_colour_when_piped(
+    cli_process: Runner, env: dict[str, str], demo_store: Path
+) -> None:
+    result = cli_process(
+        "--as", "maria", "pending", extra_env={"NO_COLOR": "", "TERM": "xterm-256color"}
+    )
+
+    assert result.code == 0
+    assert "sessions await your feedback" in result.stdout
+    assert "\x1b" not in result.stdout + result.stderr
 
 
 def test_an_unknown_command_is_a_usage_error(cli: Runner) -> None:
