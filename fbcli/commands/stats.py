@@ -103,15 +103,16 @@ def stats(
     session gives 5; a first award counts from the student's first session).
     A tutor's figure is the mean of the gaps their awards in the period close.
 
-    --student: each parameter's level over time, the progress graph (completed
-    sessions whose goal was in the study plan when their feedback was given), badges and
-    awards, and plan coverage (share of the goals in the plan at the end of
-    the period with at least one such session). Admins, and tutors who taught
+    --student: each parameter's level over time, the progress graph
+    (completed sessions whose goal was in the study plan when their feedback
+    was given), badges and awards, and plan coverage (share of the goals in
+    the plan at the end of the period with at least one such session). Admins, and tutors who taught
     the student, may see it. --for-student writes a Markdown report for the
     student, without the focus or any tutor's note.
 
-    --format json prints a document with "version": 1 (see the README for its
-    shape); --format csv one row per tutor, or per session with --student.
+    --format json (or --json) prints a document with "version": 1 (see the
+    README for its shape); --format csv one row per tutor, or per session
+    with --student.
     Text cells that start like a formula (= + - @ tab CR) get a leading '.
     """
     app: AppContext = ctx.obj
