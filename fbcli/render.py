@@ -34,6 +34,7 @@ def draw_table(
         pad_edge=False,
         collapse_padding=True,
         show_header=any(columns),
+        show_edge=any(columns),
     )
     for column in columns:
         table.add_column(column, no_wrap=column in NO_WRAP)

@@ -86,6 +86,7 @@ def school(cli: Runner, tmp_path: Path, store_path: Path) -> Path:
                     parse_time("2026-11-30T17:30:00Z"),
                     completed=True,
                     focus="Pres Perfect",
+                    goal="articles",
                 ),
                 Feedback(
                     "S-6",
@@ -261,6 +262,7 @@ def test_show_as_text(cli: Runner, school: Path) -> None:
     assert "Pres Perfect" in result.stdout
     assert "completed" in result.stdout
     assert "Bo (ST-2)" in result.stdout
+    assert "Articles: a, an, the and no article (articles)" in result.stdout
 
 
 def test_show_an_unknown_session(cli: Runner, school: Path) -> None:

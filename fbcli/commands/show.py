@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from fbcli import school
 from fbcli.context import AppContext
 from fbcli.errors import NotFound
 from fbcli.output import print_json
@@ -90,6 +91,8 @@ def show_text(
 ) -> None:
     from fbcli.render import draw_table, local
 
+    goals = school.goals()
+
     rows = [
         ("Session", session.id),
         ("Tutor", session.tutor),
@@ -108,7 +111,9 @@ def show_text(
                 key == "student_missed" and feedback.completed
             ):
                 continue
-            if isinstance(value, dict):
+            if key == "goal" and value in goals:
+                value = f"{goals[value].title} ({value})"
+            elif isinstance(value, dict):
                 value = ", ".join(f"{k} {v}" for k, v in value.items())
             elif isinstance(value, bool):
                 value = "yes" if value else "no"
