@@ -8,7 +8,7 @@ from datetime import datetime
 from fbcli.output import inert, stdout
 
 # Columns whose cells read badly when wrapped.
-NO_WRAP = {"Session", "When", "Ended", "Deadline", "Status"}
+NO_WRAP = {"Session", "Goal", "When", "Ended", "Deadline", "Status"}
 
 
 def local(moment: datetime) -> str:

@@ -495,3 +495,26 @@ def test_demo_plans_can_be_shown_and_changed(cli: Runner, demo_store: Path) -> N
     assert goals
     assert changed.code == 0
     assert plan_of(cli, "ST-101") == [*goals[1:], "articles"]
+
+
+def test_show_keeps_goal_ids_whole_on_a_narrow_terminal(
+    cli_process: Runner, demo_store: Path
+) -> None:
+    from fbcli.rules.plans import plan_at
+
+    with open_store(str(demo_store)) as store:
+        plans = [plan_at(store.plan_changes(s.id)) for s in store.students()]
+    longest = max(plans, key=lambda plan: max(map(len, plan), default=0))
+    with open_store(str(demo_store)) as store:
+        student = next(
+            s.id
+            for s in store.students()
+            if plan_at(store.plan_changes(s.id)) == longest
+        )
+
+    result = cli_process("plan", "show", student, extra_env={"COLUMNS": "80"})
+
+    assert result.code == 0
+    assert max(map(len, longest)) >= 20
+    assert all(goal in result.stdout for goal in longest)
+    assert max(len(line.rstrip()) for line in result.stdout.splitlines()) <= 80

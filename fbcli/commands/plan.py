@@ -67,8 +67,9 @@ def show_plan(
 ) -> None:
     """The active goals, when each was added and by whom, and its sessions so far.
 
-    'Sessions' counts every session with the goal as topic; 'toward progress'
-    only those held while the goal was in the plan.
+    'Sessions' counts every session with the goal as topic; 'counted' (in
+    JSON 'toward_progress') only the completed ones whose goal was in the
+    plan when their feedback was given.
     """
     app: AppContext = ctx.obj
 
@@ -107,25 +108,47 @@ def show_table(student: Student, records: list[dict[str, Any]]) -> None:
             f"'fbcli plan set {student.id} GOAL...'."
         )
         return
-    from fbcli.render import draw_table, local
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from fbcli.output import plain, stdout
+    from fbcli.render import local
     from fbcli.rules.model import parse_time
 
-    rows = [
-        (
-            r["area"],
-            r["id"],
-            r["title"],
-            local(parse_time(r["added_at"])),
-            r["added_by"],
-            str(r["sessions"]),
-            str(r["toward_progress"]),
+    table = Table(
+        title=plain(f"Study plan of {student.name} ({student.id})"),
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("Goal")
+    table.add_column("Area")
+    table.add_column("Added", no_wrap=True)
+    table.add_column("By")
+    table.add_column("Sessions\n(counted)", justify="right")
+    for r in records:
+        # The id is what people type, so it is never wrapped; the title may be.
+        goal = Group(
+            Text(plain(r["id"]), no_wrap=True),
+            Text(plain(r["title"]), style="dim"),
         )
-        for r in records
-    ]
-    draw_table(
-        ("Area", "Goal", "Title", "Added", "By", "Sessions", "Toward progress"),
-        rows,
-        title=f"Study plan of {student.name} ({student.id})",
+        table.add_row(
+            goal,
+            plain(r["area"]),
+            local(parse_time(r["added_at"])),
+            plain(r["added_by"]),
+            f"{r['sessions']} ({r['toward_progress']})",
+        )
+    stdout().print(table)
+    stdout().print(
+        Text(
+            "Counted: toward progress (the goal was in the plan when feedback "
+            "was given).",
+            style="dim",
+        )
     )
 
 
