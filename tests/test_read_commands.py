@@ -216,6 +216,22 @@ def test_sessions_filters(
 @pytest.mark.parametrize(
     "bad", [("--status", "done"), ("--since", "30/11/2026")], ids=["status", "date"]
 )
+def test_sessions_name_the_student(cli: Runner, school: Path) -> None:
+    listed = json.loads(cli("--as", "maria", "sessions", "--json").stdout)
+    table = cli("--as", "maria", "sessions", "--student", "ST-2").stdout
+
+    assert listed[0] == {
+        "id": "S-1",
+        "tutor": "maria",
+        "student": "ST-1",
+        "student_name": "Ann",
+        "start": "2026-11-27T17:00:00+00:00",
+        "minutes": 30,
+        "status": "pending",
+    }
+    assert " Bo " in table
+
+
 def test_sessions_rejects_bad_filters(
     cli: Runner, school: Path, bad: tuple[str, ...]
 ) -> None:

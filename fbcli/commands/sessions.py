@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -59,6 +59,7 @@ def sessions(
         tutor = app.acting_tutor(store)
         found = store.sessions(tutor=tutor.id, student=student)
         feedback = store.latest_feedback(tutor=tutor.id, student=student)
+        names = {s.id: s.name for s in store.students()} if found else {}
 
     rows = []
     for session in found:
@@ -71,16 +72,22 @@ def sessions(
         rows.append((session, state))
 
     if as_json:
-        print_json([as_record(session, state) for session, state in rows])
+        print_json([as_record(session, state, names) for session, state in rows])
         return
-    show_table(rows, now)
+    show_table(rows, names)
 
 
-def as_record(session: Session, state: str) -> dict[str, object]:
-    return {**session.to_record(), "status": state}
+def as_record(session: Session, state: str, names: dict[str, str]) -> dict[str, object]:
+    record = session.to_record()
+    return {
+        **{key: record[key] for key in ("id", "tutor", "student")},
+        "student_name": names.get(session.student, ""),
+        **record,
+        "status": state,
+    }
 
 
-def show_table(rows: Sequence[tuple[Session, str]], now: datetime) -> None:
+def show_table(rows: Sequence[tuple[Session, str]], names: dict[str, str]) -> None:
     from fbcli.render import draw_table, local
 
     if not rows:
@@ -88,7 +95,16 @@ def show_table(rows: Sequence[tuple[Session, str]], now: datetime) -> None:
         return
     draw_table(
         ("Session", "Student", "When", "Minutes", "Status"),
-        [(s.id, s.student, local(s.start), str(s.minutes), state) for s, state in rows],
+        [
+            (
+                s.id,
+                names.get(s.student, s.student),
+                local(s.start),
+                str(s.minutes),
+                state,
+            )
+            for s, state in rows
+        ],
         title=f"{len(rows)} sessions",
     )
 
