@@ -213,9 +213,6 @@ def test_sessions_filters(
     assert [item["id"] for item in json.loads(result.stdout)] == expected
 
 
-@pytest.mark.parametrize(
-    "bad", [("--status", "done"), ("--since", "30/11/2026")], ids=["status", "date"]
-)
 def test_sessions_name_the_student(cli: Runner, school: Path) -> None:
     listed = json.loads(cli("--as", "maria", "sessions", "--json").stdout)
     table = cli("--as", "maria", "sessions", "--student", "ST-2").stdout
@@ -232,6 +229,9 @@ def test_sessions_name_the_student(cli: Runner, school: Path) -> None:
     assert " Bo " in table
 
 
+@pytest.mark.parametrize(
+    "bad", [("--status", "done"), ("--since", "30/11/2026")], ids=["status", "date"]
+)
 def test_sessions_rejects_bad_filters(
     cli: Runner, school: Path, bad: tuple[str, ...]
 ) -> None:
