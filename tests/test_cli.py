@@ -80,6 +80,26 @@ def test_every_command_option_and_argument_has_help_text() -> None:
     }
 
 
+def test_every_command_can_print_json() -> None:
+    from typer.main import get_command
+
+    group: Any = get_command(build_app())
+    commands = {
+        f"{name} {sub}" if sub else name: command
+        for name, top in group.commands.items()
+        for sub, command in (getattr(top, "commands", None) or {"": top}).items()
+    }
+
+    without = [
+        name
+        for name, command in commands.items()
+        if not any("--json" in param.opts for param in command.params)
+    ]
+
+    assert "plan show" in commands
+    assert without == []
+
+
 def test_the_help_check_finds_what_lacks_help() -> None:
     import typer
     from typer.main import get_command
