@@ -7,7 +7,9 @@ folder, is flushed to disk, and replaces the store in one rename, after the
 previous version is kept as ``STORE.bak``.
 
 TinyDB's own table scans copy every document and go back to the storage on
-each call, so reads here index the one snapshot instead; writes go through
+each call, so reads here look documents up in the one snapshot instead, and
+parse only the tables and lines a command needs (see ``tables``); new
+documents are added after the stored ones, and changed ones go through
 TinyDB's tables in one batch per table.
 """
 
@@ -27,6 +29,7 @@ from tinydb.storages import Storage
 from fbcli.errors import StoreError
 from fbcli.rules.model import Feedback, PlanChange, Session, Student, Tutor
 from fbcli.store.base import SCHEMA_VERSION, Store
+from fbcli.store.tables import MalformedTable, Table, join_blocks, split_blocks
 
 TABLES = ("meta", "tutors", "students", "sessions", "feedback", "plan_changes")
 TEMP_PREFIX = ".fbcli-tmp-"
@@ -47,10 +50,10 @@ class SnapshotStorage(Storage):
         self.data = data
 
 
-def read_store_file(path: Path) -> dict[str, dict[str, Record]]:
-    """Read and check a store file; refuse anything that is not a store we know."""
+def read_store_file(path: Path) -> bytes:
+    """The store file's bytes, or a one-line refusal."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise StoreError(f"no store at {path}; create one with 'fbcli init'") from None
     except IsADirectoryError:
@@ -59,6 +62,19 @@ def read_store_file(path: Path) -> dict[str, dict[str, Record]]:
         raise StoreError(f"cannot read {path}: permission denied") from None
     except OSError as error:
         raise StoreError(f"cannot read {path}: {error.strerror}") from None
+
+
+def parse_store(path: Path, raw: bytes) -> dict[str, Table]:
+    """The tables of a store file; refuse anything that is not a store we know."""
+    blocks = split_blocks(raw)
+    if blocks is not None:
+        tables = {name: Table(name, block=block) for name, block in blocks.items()}
+        meta = tables.get("meta")
+        try:
+            check_version(path, meta.records() if meta else {})
+        except MalformedTable:
+            raise StoreError(malformed(path, "meta")) from None
+        return tables
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError:
@@ -66,7 +82,11 @@ def read_store_file(path: Path) -> dict[str, dict[str, Record]]:
             f"{path} is not a valid store (not JSON); see 'fbcli doctor'"
         ) from None
     check_shape(path, data)
-    return data  # type: ignore[no-any-return]
+    return {name: Table(name, records=records) for name, records in data.items()}
+
+
+def malformed(path: Path, table: str) -> str:
+    return f"{path} is not a valid store (table {table!r} is malformed)"
 
 
 def check_shape(path: Path, data: Any) -> None:
@@ -76,11 +96,13 @@ def check_shape(path: Path, data: Any) -> None:
         if not isinstance(table, dict) or not all(
             isinstance(record, dict) for record in table.values()
         ):
-            raise StoreError(
-                f"{path} is not a valid store (table {name!r} is malformed)"
-            )
-    meta = list(data.get("meta", {}).values())
-    version = meta[0].get("schema_version") if meta else None
+            raise StoreError(malformed(path, name))
+    check_version(path, data.get("meta", {}))
+
+
+def check_version(path: Path, meta: dict[str, Record]) -> None:
+    records = list(meta.values())
+    version = records[0].get("schema_version") if records else None
     if version is None:
         raise StoreError(f"{path} is not an fbcli store (no schema version)")
     if version != SCHEMA_VERSION:
@@ -90,10 +112,10 @@ def check_shape(path: Path, data: Any) -> None:
         )
 
 
-def empty_store() -> dict[str, dict[str, Record]]:
-    data: dict[str, dict[str, Record]] = {name: {} for name in TABLES}
-    data["meta"]["1"] = {"schema_version": SCHEMA_VERSION}
-    return data
+def empty_store() -> dict[str, Table]:
+    tables = {name: Table(name, records={}) for name in TABLES}
+    tables["meta"].append([{"schema_version": SCHEMA_VERSION}])
+    return tables
 
 
 def write_atomically(path: Path, payload: bytes, *, keep_backup: bool) -> None:
@@ -164,22 +186,24 @@ class JsonStore(Store):
         self.create = create
         self.replace = replace
         self.lock_timeout = lock_timeout
-        self._db: TinyDB | None = None
+        self._tables: dict[str, Table] = {}
         self._pending: dict[str, list[Record]] = defaultdict(list)
-        self._index: dict[str, Any] = {}
 
     # Opening and committing.
 
     @contextlib.contextmanager
     def opened(self) -> Iterator[JsonStore]:
-        if not self.write:
-            self._load()
-            yield self
-            return
-        with self._lock():
-            self._load()
-            yield self
-            self._commit()
+        try:
+            if not self.write:
+                self._load()
+                yield self
+                return
+            with self._lock():
+                self._load()
+                yield self
+                self._commit()
+        except MalformedTable as bad:
+            raise StoreError(malformed(self.path, str(bad))) from None
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
@@ -222,123 +246,113 @@ class JsonStore(Store):
                 raise StoreError(f"{self.path} is a folder, not a store file")
             if not self.replace and (self.path.exists() or self.path.is_symlink()):
                 raise StoreError(f"{self.path} already exists; --force replaces it")
-            data = empty_store()
+            self._tables = empty_store()
             self._pending["__created__"] = []
         else:
-            data = read_store_file(self.path)
+            self._tables = parse_store(self.path, read_store_file(self.path))
             if self.write and not os.access(self.path, os.W_OK):
                 raise StoreError(f"cannot write {self.path}: permission denied")
         for name in TABLES:
-            data.setdefault(name, {})
-        self._db = TinyDB(storage=SnapshotStorage, data=data)
+            self._tables.setdefault(name, Table(name, records={}))
 
     def _commit(self) -> None:
         if not self._pending:
             return
-        db = self._db
-        assert db is not None
         for name, records in self._pending.items():
             if name.startswith("__"):
                 continue
             if name in ("tutors", "students", "sessions"):
                 self._upsert(name, records)
             else:
-                db.table(name).insert_multiple(records)
-        payload = orjson.dumps(self._data())
+                self._tables[name].append(records)
+        payload = join_blocks(
+            (name, table.block()) for name, table in self._tables.items()
+        )
         write_atomically(self.path, payload, keep_backup=True)
 
     def _upsert(self, name: str, records: list[Record]) -> None:
-        """Insert records whose id is new and replace those whose id is stored."""
-        assert self._db is not None
-        doc_ids = self._doc_ids(name)
+        """Add records whose id is new and replace those whose id is stored."""
+        table = self._tables[name]
         latest = {rec["id"]: rec for rec in records}
-        updated = [doc_ids[k] for k in latest if k in doc_ids]
+        if not table.parsed and not latest.keys() & set(table.values_of("id")):
+            table.append(latest.values())
+            return
+        doc_ids = {rec["id"]: doc_id for doc_id, rec in table.records().items()}
+        updated = [int(doc_ids[k]) for k in latest if k in doc_ids]
 
         def replace(document: MutableMapping[str, Any]) -> None:
             record = latest[document["id"]]
             document.clear()
             document.update(record)
 
-        table = self._db.table(name)
+        db = TinyDB(storage=SnapshotStorage, data={name: table.records()})
+        tiny = db.table(name)
         if updated:
-            table.update(replace, doc_ids=updated)
-        table.insert_multiple(rec for k, rec in latest.items() if k not in doc_ids)
+            tiny.update(replace, doc_ids=updated)
+        tiny.insert_multiple(rec for k, rec in latest.items() if k not in doc_ids)
+        changed = db.storage.read()
+        assert changed is not None
+        self._tables[name] = Table(name, records=changed[name])
 
-    # Indexes over the snapshot, built on first use.
+    # Reading: lookups by the fields each table's lines start with.
 
-    def _data(self) -> dict[str, dict[str, Record]]:
-        assert self._db is not None
-        data = self._db.storage.read()
-        assert data is not None
-        return data
+    def _find(self, table: str, field: str, value: str) -> list[Record]:
+        return self._tables[table].find(field, value)
 
-    def _table(self, name: str) -> dict[str, Record]:
-        return self._data().get(name, {})
+    def _all(self, table: str) -> Iterable[Record]:
+        return self._tables[table].records().values()
 
-    def _doc_ids(self, name: str) -> dict[str, int]:
-        return {rec["id"]: int(doc_id) for doc_id, rec in self._table(name).items()}
-
-    def _by(self, table: str, field: str) -> dict[str, list[Record]]:
-        key = f"{table}.{field}"
-        if key not in self._index:
-            grouped: dict[str, list[Record]] = defaultdict(list)
-            for record in self._table(table).values():
-                grouped[record[field]].append(record)
-            self._index[key] = grouped
-        return self._index[key]  # type: ignore[no-any-return]
-
-    def _by_id(self, table: str) -> dict[str, Record]:
-        key = f"{table}.id!"
-        if key not in self._index:
-            self._index[key] = {rec["id"]: rec for rec in self._table(table).values()}
-        return self._index[key]  # type: ignore[no-any-return]
-
-    # Reading.
+    def _one(self, table: str, record_id: str) -> Record | None:
+        found = self._find(table, "id", record_id)
+        return found[-1] if found else None
 
     def tutor(self, tutor_id: str) -> Tutor | None:
-        record = self._by_id("tutors").get(tutor_id)
+        record = self._one("tutors", tutor_id)
         return Tutor.from_record(record) if record else None
 
     def tutors(self) -> list[Tutor]:
-        return [Tutor.from_record(rec) for rec in self._table("tutors").values()]
+        return [Tutor.from_record(rec) for rec in self._all("tutors")]
 
     def student(self, student_id: str) -> Student | None:
-        record = self._by_id("students").get(student_id)
+        record = self._one("students", student_id)
         return Student.from_record(record) if record else None
 
     def students(self) -> list[Student]:
-        return [Student.from_record(rec) for rec in self._table("students").values()]
+        return [Student.from_record(rec) for rec in self._all("students")]
 
     def session(self, session_id: str) -> Session | None:
-        record = self._by_id("sessions").get(session_id)
+        record = self._one("sessions", session_id)
         return Session.from_record(record) if record else None
 
     def session_ids(self) -> list[str]:
-        return list(self._by_id("sessions"))
+        return self._tables["sessions"].values_of("id")
 
     def sessions(
         self, *, tutor: str | None = None, student: str | None = None
     ) -> list[Session]:
+        records: Iterable[Record]
         if tutor is not None:
-            records = self._by("sessions", "tutor").get(tutor, [])
+            records = self._find("sessions", "tutor", tutor)
             if student is not None:
                 records = [rec for rec in records if rec["student"] == student]
         elif student is not None:
-            records = self._by("sessions", "student").get(student, [])
+            records = self._find("sessions", "student", student)
         else:
-            records = list(self._table("sessions").values())
+            records = self._all("sessions")
         found = [Session.from_record(rec) for rec in records]
         found.sort(key=lambda session: (session.start, session.id))
         return found
 
+    def _versions(self, session_id: str) -> list[Record]:
+        return self._find("feedback", "session", session_id)
+
     def feedback_versions(self, session_id: str) -> list[Feedback]:
-        records = self._by("feedback", "session").get(session_id, [])
-        versions = [Feedback.from_record(rec) for rec in records]
+        versions = [Feedback.from_record(rec) for rec in self._versions(session_id)]
         versions.sort(key=lambda feedback: feedback.version)
         return versions
 
     def feedback(self, session_id: str) -> Feedback | None:
-        records = self._by("feedback", "session").get(session_id)
+        records = self._versions(session_id)
         if not records:
             return None
         return Feedback.from_record(max(records, key=lambda rec: rec.get("version", 1)))
@@ -346,27 +360,30 @@ class JsonStore(Store):
     def latest_feedback(
         self, *, tutor: str | None = None, student: str | None = None
     ) -> dict[str, Feedback]:
-        by_session = self._by("feedback", "session")
+        newest: dict[str, Record] = {}
         if tutor is None and student is None:
-            wanted: Iterable[str] = by_session.keys()
+            for record in self._all("feedback"):
+                session = record["session"]
+                kept = newest.get(session)
+                if kept is None or record.get("version", 1) > kept.get("version", 1):
+                    newest[session] = record
         else:
-            wanted = [s.id for s in self._session_records(tutor, student)]
-        latest: dict[str, Feedback] = {}
-        for session_id in wanted:
-            records = by_session.get(session_id)
-            if records:
-                newest = max(records, key=lambda rec: rec.get("version", 1))
-                latest[session_id] = Feedback.from_record(newest)
-        return latest
-
-    def _session_records(self, tutor: str | None, student: str | None) -> list[Session]:
-        return self.sessions(tutor=tutor, student=student)
+            for session in self.sessions(tutor=tutor, student=student):
+                records = self._versions(session.id)
+                if records:
+                    newest[session.id] = max(
+                        records, key=lambda rec: rec.get("version", 1)
+                    )
+        return {
+            session: Feedback.from_record(record) for session, record in newest.items()
+        }
 
     def plan_changes(self, student: str | None = None) -> list[PlanChange]:
+        records: Iterable[Record]
         if student is None:
-            records: Iterable[Record] = self._table("plan_changes").values()
+            records = self._all("plan_changes")
         else:
-            records = self._by("plan_changes", "student").get(student, [])
+            records = self._find("plan_changes", "student", student)
         changes = [PlanChange.from_record(rec) for rec in records]
         changes.sort(key=lambda change: change.at)
         return changes
@@ -376,7 +393,9 @@ class JsonStore(Store):
     def _queue(self, table: str, records: Iterable[Record]) -> None:
         if not self.write:
             raise RuntimeError("store opened for reading only")
-        self._pending[table].extend(records)
+        records = list(records)
+        if records:
+            self._pending[table].extend(records)
 
     def put_tutors(self, tutors: Iterable[Tutor]) -> None:
         self._queue("tutors", (t.to_record() for t in tutors))
@@ -389,10 +408,9 @@ class JsonStore(Store):
 
     def add_feedback(self, feedback: Iterable[Feedback]) -> None:
         records = [f.to_record() for f in feedback]
-        stored = self._by("feedback", "session")
         for record in records:
             versions = {
-                rec.get("version", 1) for rec in stored.get(record["session"], [])
+                rec.get("version", 1) for rec in self._versions(record["session"])
             }
             if record["version"] in versions:
                 raise StoreError(
