@@ -21,20 +21,21 @@ from fbcli.rules.importing import (
 
 
 def read_export(path: Path) -> ImportBatch:
+    minutes = school.settings().session_minutes
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise BadUsage(f"cannot read {path}: {error.strerror}") from None
     if path.suffix.lower() == ".csv":
         try:
-            return parse_csv_sessions(raw.decode("utf-8-sig"))
+            return parse_csv_sessions(raw.decode("utf-8-sig"), minutes)
         except UnicodeDecodeError:
             raise RuleBroken(f"{path} is not UTF-8 text") from None
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         raise RuleBroken(f"{path} is not valid JSON: {error}") from None
-    return parse_json_export(data, school.rubric())
+    return parse_json_export(data, school.rubric(), minutes)
 
 
 def import_(

@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from fbcli.rules.model import Rubric, Session, Student, Tutor, parse_time
@@ -57,7 +58,9 @@ class ImportBatch:
         return rows[number] if number < len(rows) else f"{key[:-1]} {item_id!r}"
 
 
-def parse_json_export(data: Any, rubric: Rubric) -> ImportBatch:
+def parse_json_export(
+    data: Any, rubric: Rubric, session_minutes: int = 30
+) -> ImportBatch:
     """The lists of a JSON export; rows are named like ``sessions[3]``, from 1."""
     batch = ImportBatch()
     if not isinstance(data, dict):
@@ -69,7 +72,7 @@ def parse_json_export(data: Any, rubric: Rubric) -> ImportBatch:
     for key, reader in (
         ("tutors", _tutor),
         ("students", _student),
-        ("sessions", _session),
+        ("sessions", partial(_session, default_minutes=session_minutes)),
     ):
         rows = data.get(key, [])
         if not isinstance(rows, list):
@@ -88,7 +91,7 @@ def parse_json_export(data: Any, rubric: Rubric) -> ImportBatch:
     return batch
 
 
-def parse_csv_sessions(text: str) -> ImportBatch:
+def parse_csv_sessions(text: str, session_minutes: int = 30) -> ImportBatch:
     """Sessions from a CSV file; rows are named by their line, the header being 1."""
     batch = ImportBatch()
     reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -109,7 +112,8 @@ def parse_csv_sessions(text: str) -> ImportBatch:
                 fields = {k.strip(): (v or "").strip() for k, v in row.items()}
                 if not fields.get("minutes"):
                     fields.pop("minutes", None)
-                batch.add("sessions", _session(fields, None), where)
+                session = _session(fields, None, default_minutes=session_minutes)
+                batch.add("sessions", session, where)
             except (ValueError, TypeError, KeyError) as problem:
                 batch.add_problem(where, _describe(problem))
     except csv.Error as problem:
@@ -197,7 +201,9 @@ def _student(row: dict[str, Any], rubric: Rubric) -> Student:
     return Student(_id(row), _text(row, "name"), checked)
 
 
-def _session(row: dict[str, Any], rubric: Rubric | None) -> Session:
+def _session(
+    row: dict[str, Any], rubric: Rubric | None, default_minutes: int = 30
+) -> Session:
     start_text = _text(row, "start")
     try:
         start = parse_time(start_text)
@@ -208,7 +214,7 @@ def _session(row: dict[str, Any], rubric: Rubric | None) -> Session:
     if start.year >= LAST_YEAR:
         # Ends, deadlines and fines are counted from the start and must be times too.
         raise ValueError(f"start {start_text!r} is out of range")
-    minutes: Any = row.get("minutes", 30)
+    minutes: Any = row.get("minutes", default_minutes)
     if isinstance(minutes, str):
         if not minutes.isdigit():
             raise ValueError(f"minutes {minutes!r} is not a whole number")
