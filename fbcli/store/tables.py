@@ -107,7 +107,14 @@ class MalformedTable(ValueError):
 
 
 class Table:
-    """One table: a block of lines until something needs the whole of it."""
+    """One table: a block of lines until something needs the whole of it.
+
+    A lookup by a leading field first searches the block for the field's
+    exact JSON text and parses the lines it is on; from the third lookup on
+    the same field, one pass reads that field off every line into an index.
+    """
+
+    NEEDLE_LOOKUPS = 2
 
     def __init__(
         self,
@@ -119,11 +126,15 @@ class Table:
         self.name = name
         self._records = records
         self._block = block
+        self._reset_lines()
+        self._groups: dict[str, dict[str, list[Record]]] = {}
+
+    def _reset_lines(self) -> None:
+        self._compact: bool | None = None
+        self._lookups: dict[str, int] = defaultdict(int)
         self._lines: list[bytes] | None = None
         self._keys: list[tuple[bytes, ...]] | None = None
-        self._index: dict[str, dict[str, list[int]]] = {}
-        self._unindexed = False
-        self._groups: dict[str, dict[str, list[Record]]] = {}
+        self._index: dict[str, dict[bytes, list[int]]] = {}
 
     @property
     def parsed(self) -> bool:
@@ -143,44 +154,34 @@ class Table:
                 raise MalformedTable(self.name)
             self._records = records
             self._block = None
-            self._lines = self._keys = None
-            self._index = {}
+            self._reset_lines()
         return self._records
 
     def find(self, field: str, value: str) -> list[Record]:
         """The documents whose ``field`` is ``value``, in the order stored."""
-        if self._records is None:
+        if self._records is None and self._leading(field):
+            self._lookups[field] += 1
+            if self._lookups[field] <= self.NEEDLE_LOOKUPS:
+                return self._search(field, value)
             lines = self._line_numbers(field)
             if lines is not None:
-                return [self._document(n) for n in lines.get(value, ())]
+                return [self._document(n) for n in lines.get(value.encode(), ())]
         return self._grouped(field).get(value, [])
 
     def values_of(self, field: str) -> list[str]:
         """The distinct values of every document's ``field``, in the order stored."""
-        if self._records is None:
+        if self._records is None and self._leading(field):
             lines = self._line_numbers(field)
             if lines is not None:
-                return list(lines)
+                return [value.decode() for value in lines]
         return list(self._grouped(field))
 
-    def _grouped(self, field: str) -> dict[str, list[Record]]:
-        grouped = self._groups.get(field)
-        if grouped is None:
-            grouped = defaultdict(list)
-            for record in self.records().values():
-                value = record.get(field)
-                if isinstance(value, str):
-                    grouped[value].append(record)
-            self._groups[field] = grouped
-        return grouped
-
     def next_id(self) -> int:
-        if self._records is not None:
-            return max((int(key) for key in self._records), default=0) + 1
-        keys = self._line_keys()
-        if keys is None:
-            return max((int(key) for key in self.records()), default=0) + 1
-        return max((int(key[0]) for key in keys), default=0) + 1
+        if self._records is None:
+            keys = self._line_keys()
+            if keys is not None:
+                return max((int(key[0]) for key in keys), default=0) + 1
+        return max((int(key) for key in self.records()), default=0) + 1
 
     def append(self, records: Iterable[Record]) -> None:
         """Add new documents after the stored ones."""
@@ -195,9 +196,7 @@ class Table:
         assert self._block is not None
         new = block_of(added)
         self._block = self._block + b"," + new if self._block else new
-        self._lines = self._keys = None
-        self._index = {}
-        self._unindexed = False
+        self._reset_lines()
 
     def block(self) -> bytes:
         """The table's block as it is to be written."""
@@ -206,30 +205,86 @@ class Table:
         assert self._block is not None
         return self._block
 
-    # The lines, read only as far as lookups need.
+    # Parsed tables: an index over the documents.
+
+    def _grouped(self, field: str) -> dict[str, list[Record]]:
+        grouped = self._groups.get(field)
+        if grouped is None:
+            grouped = defaultdict(list)
+            for record in self.records().values():
+                value = record.get(field)
+                if isinstance(value, str):
+                    grouped[value].append(record)
+            self._groups[field] = grouped
+        return grouped
+
+    # Unparsed tables: the lines, read only as far as lookups need.
+
+    def _leading(self, field: str) -> bool:
+        """Whether ``field`` can be found on the lines as fbcli writes them.
+
+        Every line must hold each leading field in fbcli's compact form; a
+        table edited by hand, or by another tool, is parsed whole instead.
+        """
+        fields = LEADING_FIELDS.get(self.name, ())
+        if field not in fields:
+            return False
+        if self._compact is None:
+            block = self._block
+            assert block is not None
+            lines = block.count(b"\n")
+            first, *rest = fields
+            self._compact = block.count(
+                b'":{"' + first.encode() + b'":"'
+            ) == lines and all(
+                block.count(b',"' + name.encode() + b'":"') == lines for name in rest
+            )
+        return self._compact
+
+    def _search(self, field: str, value: str) -> list[Record]:
+        """Documents found by searching for ``"field":value`` on their lines."""
+        block = self._block
+        assert block is not None
+        needle = b'"' + field.encode() + b'":' + orjson.dumps(value)
+        found: dict[int, Record] = {}
+        at = block.find(needle)
+        while at >= 0:
+            end = at + len(needle)
+            if block[end : end + 1] in (b",", b"}"):
+                start = block.rfind(b"\n", 0, at) + 1
+                if start not in found:
+                    stop = block.find(b"\n", end)
+                    record = self._parse_line(
+                        block[start : stop if stop >= 0 else None]
+                    )
+                    if record.get(field) == value:
+                        found[start] = record
+            at = block.find(needle, end)
+        return list(found.values())
 
     def _line_keys(self) -> list[tuple[bytes, ...]] | None:
-        if self._keys is None and self._records is None and not self._unindexed:
+        if self._keys is None:
             fields = LEADING_FIELDS.get(self.name)
-            assert self._block is not None
-            keys = _line_pattern(fields).findall(self._block) if fields else []
-            if not fields or len(keys) != self._block.count(b"\n"):
-                self._unindexed = True
+            block = self._block
+            assert block is not None
+            if not fields:
+                return None
+            keys = _line_pattern(fields).findall(block)
+            if len(keys) != block.count(b"\n"):
                 return None
             self._keys = [key if isinstance(key, tuple) else (key,) for key in keys]
         return self._keys
 
-    def _line_numbers(self, field: str) -> dict[str, list[int]] | None:
+    def _line_numbers(self, field: str) -> dict[bytes, list[int]] | None:
         if field in self._index:
             return self._index[field]
-        fields = LEADING_FIELDS.get(self.name, ())
-        keys = self._line_keys() if field in fields else None
+        keys = self._line_keys()
         if keys is None:
             return None
-        at = fields.index(field) + 1
-        grouped: dict[str, list[int]] = defaultdict(list)
+        at = LEADING_FIELDS[self.name].index(field) + 1
+        grouped: dict[bytes, list[int]] = {}
         for number, key in enumerate(keys):
-            grouped[key[at].decode()].append(number)
+            grouped.setdefault(key[at], []).append(number)
         self._index[field] = grouped
         return grouped
 
@@ -237,9 +292,11 @@ class Table:
         if self._lines is None:
             assert self._block is not None
             self._lines = self._block.split(b"\n")[1:]
-        line = self._lines[number].removesuffix(b",")
+        return self._parse_line(self._lines[number])
+
+    def _parse_line(self, line: bytes) -> Record:
         try:
-            (record,) = orjson.loads(b"{" + line + b"}").values()
+            (record,) = orjson.loads(b"{" + line.removesuffix(b",") + b"}").values()
         except (orjson.JSONDecodeError, ValueError):
             raise MalformedTable(self.name) from None
         if not isinstance(record, dict):
