@@ -246,3 +246,23 @@ def test_lines_edited_by_hand_are_still_found(tmp_path: Path) -> None:
     path.write_bytes(edited)
 
     assert everything(path) == before
+
+
+def test_first_given_times_name_amended_sessions_only(tmp_path: Path) -> None:
+    path = tmp_path / "store.json"
+    fill(path)
+    later = T0 + timedelta(days=5)
+    with open_store(str(path), write=True) as store:
+        store.add_feedback(
+            [
+                Feedback("S-4", "maria", later, True, version=2),
+                Feedback("S-4", "maria", later + timedelta(hours=1), True, version=3),
+                Feedback("S-8", "maria", later, True, version=2),
+            ]
+        )
+
+    with open_store(str(path)) as store:
+        assert store.first_given_times() == {
+            "S-4": T0 + timedelta(hours=4, minutes=40),
+            "S-8": T0 + timedelta(hours=8, minutes=40),
+        }

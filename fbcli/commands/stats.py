@@ -152,7 +152,7 @@ def stats(
                     only = [find_tutor(tutors, tutor_name).id]
             sessions = store.sessions()
             feedback = store.latest_feedback()
-            first_given = first_given_times(store, feedback)
+            first_given = store.first_given_times()
 
     if student_name is None:
         figures = tutor_stats(
@@ -204,8 +204,8 @@ def first_given_times(
 ) -> dict[str, datetime]:
     """When amended feedback was first given; the latest version says it otherwise.
 
-    Only amended sessions are read again, one by one, because the store has
-    no bulk read of first versions.
+    Only amended sessions are read again, one by one: for one student's few
+    sessions this is cheaper than reading every first version.
     """
     return {
         session: store.feedback_versions(session)[0].given_at

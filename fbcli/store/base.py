@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from fbcli.rules.model import Feedback, PlanChange, Session, Student, Tutor
 
@@ -59,6 +60,10 @@ class Store(ABC):
         self, *, tutor: str | None = None, student: str | None = None
     ) -> dict[str, Feedback]:
         """The latest feedback by session id, for sessions of a tutor and/or student."""
+
+    @abstractmethod
+    def first_given_times(self) -> dict[str, datetime]:
+        """When feedback was first given, for every session whose feedback was amended."""
 
     @abstractmethod
     def plan_changes(self, student: str | None = None) -> list[PlanChange]:

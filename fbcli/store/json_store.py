@@ -19,6 +19,7 @@ import contextlib
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, MutableMapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,14 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from fbcli.errors import StoreError
-from fbcli.rules.model import Feedback, PlanChange, Session, Student, Tutor
+from fbcli.rules.model import (
+    Feedback,
+    PlanChange,
+    Session,
+    Student,
+    Tutor,
+    parse_time,
+)
 from fbcli.store.base import SCHEMA_VERSION, Store
 from fbcli.store.tables import MalformedTable, Table, join_blocks, split_blocks
 
@@ -377,6 +385,18 @@ class JsonStore(Store):
         return {
             session: Feedback.from_record(record) for session, record in newest.items()
         }
+
+    def first_given_times(self) -> dict[str, datetime]:
+        first: dict[str, tuple[int, str]] = {}
+        amended: set[str] = set()
+        for record in self._all("feedback"):
+            session, version = record["session"], record.get("version", 1)
+            kept = first.get(session)
+            if kept is not None:
+                amended.add(session)
+            if kept is None or version < kept[0]:
+                first[session] = (version, record["given_at"])
+        return {session: parse_time(first[session][1]) for session in amended}
 
     def plan_changes(self, student: str | None = None) -> list[PlanChange]:
         records: Iterable[Record]
