@@ -92,7 +92,7 @@ def build_app(modules: list[str] | None = None) -> typer.Typer:
     ) -> None:
         ctx.obj = AppContext(db=db, acting=acting, lock_timeout=lock_timeout)
 
-    for name in modules or all_command_modules():
+    for name in all_command_modules() if modules is None else modules:
         module = importlib.import_module(f"fbcli.commands.{name}")
         module.register(app)
     return app
@@ -112,13 +112,34 @@ def all_command_modules() -> list[str]:
 VALUE_OPTIONS = {"--db", "--as", "--lock-timeout"}
 
 
-def invoked_module(argv: list[str]) -> str | None:
-    """The module of the command a command line names, if it names one.
+def needed_modules(argv: list[str]) -> list[str] | None:
+    """The command modules a command line needs, or None for all of them.
 
     Building every command's options costs more than running most commands,
-    so a command line that names one command loads only that one; help,
-    completion and anything unusual load them all.
+    so a command line that names one command loads only that one and
+    ``--version`` loads none; help, completion and anything unusual load all.
     """
+    only = invoked_module(argv)
+    if only is not None:
+        return [only]
+    return [] if version_asked(argv) else None
+
+
+def version_asked(argv: list[str]) -> bool:
+    """Whether --version comes before any command."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in VALUE_OPTIONS:
+            next(tokens, None)
+        elif not token.startswith("-"):
+            return False
+        elif token == "--version":
+            return True
+    return False
+
+
+def invoked_module(argv: list[str]) -> str | None:
+    """The module of the command a command line names, if it names one."""
     if any(name.endswith("_COMPLETE") for name in os.environ):
         return None
     tokens = iter(argv)
@@ -143,8 +164,7 @@ def run(argv: list[str]) -> int:
     """Run one command line and return its exit code."""
     from typer.main import get_command
 
-    only = invoked_module(argv)
-    command = get_command(build_app([only] if only else None))
+    command = get_command(build_app(needed_modules(argv)))
     try:
         result = command.main(args=argv, prog_name="fbcli", standalone_mode=False)
     except FbcliError as failure:

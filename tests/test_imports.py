@@ -135,3 +135,17 @@ def test_the_check_sees_a_prompt_library_when_one_is_loaded(
 
     assert "questionary" in of_package(modules, PROMPT_LIBRARIES)
     assert "prompt_toolkit" in of_package(modules, PROMPT_LIBRARIES)
+
+
+def test_version_loads_no_command_and_a_command_loads_only_itself(
+    env: dict[str, str], demo_store: Path
+) -> None:
+    version = modules_loaded(env, "--version")
+    pending = modules_loaded(env, "--as", DEMO_TUTOR, "pending", "--json")
+
+    assert of_package(version, ("fbcli.commands",)) == set()
+    assert of_package(pending, ("fbcli.commands",)) == {
+        "fbcli.commands",
+        "fbcli.commands.pending",
+    }
+    assert of_package(version, ("fbcli.store",)) == set()
