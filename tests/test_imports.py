@@ -148,4 +148,3 @@ def test_version_loads_no_command_and_a_command_loads_only_itself(
         "fbcli.commands",
         "fbcli.commands.pending",
     }
-    assert of_package(version, ("fbcli.store",)) == set()
