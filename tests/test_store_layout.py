@@ -86,7 +86,10 @@ def test_blocks_join_into_json_and_split_back(
     assert orjson.loads(raw) == tables
     blocks = split_blocks(raw)
     assert blocks is not None
-    assert {name: orjson.loads(b"{" + b + b"}") for name, b in blocks.items()} == tables
+    assert {
+        name: orjson.loads(b"{" + raw[start:end] + b"}")
+        for name, (start, end) in blocks.items()
+    } == tables
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from fbcli.rules.model import (
     parse_time,
 )
 from fbcli.store.base import SCHEMA_VERSION, Store
-from fbcli.store.tables import MalformedTable, Table, join_blocks, split_blocks
+from fbcli.store.tables import Buffer, MalformedTable, Table, file_parts, split_blocks
 
 TABLES = ("meta", "tutors", "students", "sessions", "feedback", "plan_changes")
 TEMP_PREFIX = ".fbcli-tmp-"
@@ -76,7 +76,9 @@ def parse_store(path: Path, raw: bytes) -> dict[str, Table]:
     """The tables of a store file; refuse anything that is not a store we know."""
     blocks = split_blocks(raw)
     if blocks is not None:
-        tables = {name: Table(name, block=block) for name, block in blocks.items()}
+        tables = {
+            name: Table(name, source=raw, span=span) for name, span in blocks.items()
+        }
         meta = tables.get("meta")
         try:
             check_version(path, meta.records() if meta else {})
@@ -126,7 +128,9 @@ def empty_store() -> dict[str, Table]:
     return tables
 
 
-def write_atomically(path: Path, payload: bytes, *, keep_backup: bool) -> None:
+def write_atomically(
+    path: Path, payload: bytes | Sequence[Buffer], *, keep_backup: bool
+) -> None:
     """Replace ``path`` with ``payload`` so that a crash leaves old or new, never half."""
     folder = path.parent
     for stale in folder.glob(TEMP_PREFIX + "*"):
@@ -136,7 +140,8 @@ def write_atomically(path: Path, payload: bytes, *, keep_backup: bool) -> None:
     fd, temp_name = _make_temp(folder)
     try:
         with os.fdopen(fd, "wb") as temp:
-            temp.write(payload)
+            for part in [payload] if isinstance(payload, bytes) else payload:
+                temp.write(part)
             temp.flush()
             os.fsync(temp.fileno())
         if keep_backup and path.exists():
@@ -273,8 +278,8 @@ class JsonStore(Store):
                 self._upsert(name, records)
             else:
                 self._tables[name].append(records)
-        payload = join_blocks(
-            (name, table.block()) for name, table in self._tables.items()
+        payload = file_parts(
+            (name, table.parts()) for name, table in self._tables.items()
         )
         write_atomically(self.path, payload, keep_backup=True)
 

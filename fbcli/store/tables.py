@@ -55,15 +55,20 @@ def _line_pattern(fields: Sequence[str]) -> re.Pattern[bytes]:
     return re.compile(rb'\n"(\d+)":\{' + leading)
 
 
-def split_blocks(raw: bytes) -> dict[str, bytes] | None:
-    """Each table's block of document lines, or None if ``raw`` is not laid out so.
+Buffer = bytes | memoryview
+Span = tuple[int, int]
 
-    A file that is not (a file from another tool, or a damaged one) goes to
-    the whole-file JSON parse, which reads the first and refuses the second.
+
+def split_blocks(raw: bytes) -> dict[str, Span] | None:
+    """Where each table's block of document lines lies in ``raw``.
+
+    None if ``raw`` is not laid out so: a file from another tool, or a damaged
+    one, goes to the whole-file JSON parse, which reads the first and refuses
+    the second.
     """
     if not raw.startswith(b'{\n"') or b"\x00" in raw:
         return None
-    blocks: dict[str, bytes] = {}
+    blocks: dict[str, Span] = {}
     pos = 1
     while True:
         if not raw.startswith(b'\n"', pos):
@@ -72,25 +77,33 @@ def split_blocks(raw: bytes) -> dict[str, bytes] | None:
         name = raw[pos + 2 : colon]
         if colon < 0 or not _NAME.fullmatch(name) or name.decode() in blocks:
             return None
-        body_start = colon + 3
-        end = raw.find(b"\n}", body_start)
-        if end < 0:
+        start = colon + 3
+        end = raw.find(b"\n}", start)
+        if end < 0 or (end > start and not raw.startswith(b'\n"', start)):
             return None
-        body = raw[body_start:end]
-        if body and not body.startswith(b'\n"'):
-            return None
-        blocks[name.decode()] = body
+        blocks[name.decode()] = (start, end)
         pos = end + 2
         if raw.startswith(b",", pos):
             pos += 1
             continue
-        return blocks if raw[pos:] in (b"\n}\n", b"\n}") else None
+        ending = raw[pos:] if len(raw) - pos <= 3 else b""
+        return blocks if ending in (b"\n}\n", b"\n}") else None
+
+
+def file_parts(blocks: Iterable[tuple[str, Sequence[Buffer]]]) -> list[Buffer]:
+    """The pieces of the file for these tables' blocks, in order, without copying them."""
+    parts: list[Buffer] = [b"{"]
+    for number, (name, block) in enumerate(blocks):
+        parts.append((b',\n"' if number else b'\n"') + name.encode() + b'":{')
+        parts.extend(block)
+        parts.append(b"\n}")
+    parts.append(b"\n}\n")
+    return parts
 
 
 def join_blocks(blocks: Iterable[tuple[str, bytes]]) -> bytes:
     """The file for these tables' blocks."""
-    parts = [b'\n"' + name.encode() + b'":{' + body + b"\n}" for name, body in blocks]
-    return b"{" + b",".join(parts) + b"\n}\n"
+    return b"".join(file_parts((name, [block]) for name, block in blocks))
 
 
 def block_of(records: dict[str, Record]) -> bytes:
@@ -109,9 +122,11 @@ class MalformedTable(ValueError):
 class Table:
     """One table: a block of lines until something needs the whole of it.
 
-    A lookup by a leading field first searches the block for the field's
-    exact JSON text and parses the lines it is on; from the third lookup on
-    the same field, one pass reads that field off every line into an index.
+    The block stays where the file was read, as a span of its bytes, so
+    that reading it and writing it back unchanged copies nothing. A lookup by
+    a leading field first searches the span for the field's exact JSON text
+    and parses the lines it is on; from the third lookup on the same field,
+    one pass reads that field off every line into an index.
     """
 
     NEEDLE_LOOKUPS = 2
@@ -122,18 +137,23 @@ class Table:
         *,
         records: dict[str, Record] | None = None,
         block: bytes | None = None,
+        source: bytes = b"",
+        span: Span | None = None,
     ) -> None:
         self.name = name
         self._records = records
-        self._block = block
-        self._reset_lines()
+        if block is not None:
+            source, span = block, (0, len(block))
+        self._source = source
+        self._start, self._end = span or (0, 0)
+        self._added: list[bytes] = []
         self._groups: dict[str, dict[str, list[Record]]] = {}
+        self._reset_lines()
 
     def _reset_lines(self) -> None:
         self._compact: bool | None = None
         self._lookups: dict[str, int] = defaultdict(int)
-        self._lines: list[bytes] | None = None
-        self._keys: list[tuple[bytes, ...]] | None = None
+        self._keys: list[tuple[int, tuple[bytes, ...]]] | None = None
         self._index: dict[str, dict[bytes, list[int]]] = {}
 
     @property
@@ -143,9 +163,8 @@ class Table:
     def records(self) -> dict[str, Record]:
         """Every document by its TinyDB id, parsing the block if needed."""
         if self._records is None:
-            assert self._block is not None
             try:
-                records = orjson.loads(b"{" + self._block + b"}")
+                records = orjson.loads(b"".join([b"{", *self.parts(), b"}"]))
             except orjson.JSONDecodeError:
                 raise MalformedTable(self.name) from None
             if not isinstance(records, dict) or not all(
@@ -153,13 +172,14 @@ class Table:
             ):
                 raise MalformedTable(self.name)
             self._records = records
-            self._block = None
+            self._source, self._start, self._end = b"", 0, 0
+            self._added = []
             self._reset_lines()
         return self._records
 
     def find(self, field: str, value: str) -> list[Record]:
         """The documents whose ``field`` is ``value``, in the order stored."""
-        if self._records is None and self._leading(field):
+        if self._records is None and not self._added and self._leading(field):
             self._lookups[field] += 1
             if self._lookups[field] <= self.NEEDLE_LOOKUPS:
                 return self._search(field, value)
@@ -170,17 +190,17 @@ class Table:
 
     def values_of(self, field: str) -> list[str]:
         """The distinct values of every document's ``field``, in the order stored."""
-        if self._records is None and self._leading(field):
+        if self._records is None and not self._added and self._leading(field):
             lines = self._line_numbers(field)
             if lines is not None:
                 return [value.decode() for value in lines]
         return list(self._grouped(field))
 
     def next_id(self) -> int:
-        if self._records is None:
+        if self._records is None and not self._added:
             keys = self._line_keys()
             if keys is not None:
-                return max((int(key[0]) for key in keys), default=0) + 1
+                return max((int(key[0]) for _, key in keys), default=0) + 1
         return max((int(key) for key in self.records()), default=0) + 1
 
     def append(self, records: Iterable[Record]) -> None:
@@ -193,17 +213,18 @@ class Table:
             self._records.update(added)
             self._groups = {}
             return
-        assert self._block is not None
-        new = block_of(added)
-        self._block = self._block + b"," + new if self._block else new
-        self._reset_lines()
+        empty = self._start == self._end and not self._added
+        self._added.append(block_of(added) if empty else b"," + block_of(added))
+
+    def parts(self) -> list[Buffer]:
+        """The table's block as it is to be written, in pieces."""
+        if self._records is not None:
+            return [block_of(self._records)]
+        stored = memoryview(self._source)[self._start : self._end]
+        return [stored, *self._added]
 
     def block(self) -> bytes:
-        """The table's block as it is to be written."""
-        if self._records is not None:
-            return block_of(self._records)
-        assert self._block is not None
-        return self._block
+        return b"".join(self.parts())
 
     # Parsed tables: an index over the documents.
 
@@ -220,6 +241,9 @@ class Table:
 
     # Unparsed tables: the lines, read only as far as lookups need.
 
+    def _count(self, text: bytes) -> int:
+        return self._source.count(text, self._start, self._end)
+
     def _leading(self, field: str) -> bool:
         """Whether ``field`` can be found on the lines as fbcli writes them.
 
@@ -230,49 +254,46 @@ class Table:
         if field not in fields:
             return False
         if self._compact is None:
-            block = self._block
-            assert block is not None
-            lines = block.count(b"\n")
+            lines = self._count(b"\n")
             first, *rest = fields
-            self._compact = block.count(
+            self._compact = self._count(
                 b'":{"' + first.encode() + b'":"'
             ) == lines and all(
-                block.count(b',"' + name.encode() + b'":"') == lines for name in rest
+                self._count(b',"' + name.encode() + b'":"') == lines for name in rest
             )
         return self._compact
 
     def _search(self, field: str, value: str) -> list[Record]:
         """Documents found by searching for ``"field":value`` on their lines."""
-        block = self._block
-        assert block is not None
+        source, first, last = self._source, self._start, self._end
         needle = b'"' + field.encode() + b'":' + orjson.dumps(value)
         found: dict[int, Record] = {}
-        at = block.find(needle)
+        at = source.find(needle, first, last)
         while at >= 0:
             end = at + len(needle)
-            if block[end : end + 1] in (b",", b"}"):
-                start = block.rfind(b"\n", 0, at) + 1
+            if source[end : end + 1] in (b",", b"}"):
+                start = source.rfind(b"\n", first, at) + 1
                 if start not in found:
-                    stop = block.find(b"\n", end)
-                    record = self._parse_line(
-                        block[start : stop if stop >= 0 else None]
-                    )
+                    record = self._line_at(start)
                     if record.get(field) == value:
                         found[start] = record
-            at = block.find(needle, end)
+            at = source.find(needle, end, last)
         return list(found.values())
 
-    def _line_keys(self) -> list[tuple[bytes, ...]] | None:
+    def _line_keys(self) -> list[tuple[int, tuple[bytes, ...]]] | None:
+        """Each line's start and leading fields, if every line has them."""
         if self._keys is None:
             fields = LEADING_FIELDS.get(self.name)
-            block = self._block
-            assert block is not None
             if not fields:
                 return None
-            keys = _line_pattern(fields).findall(block)
-            if len(keys) != block.count(b"\n"):
+            pattern = _line_pattern(fields)
+            keys = [
+                (match.start() + 1, match.groups())
+                for match in pattern.finditer(self._source, self._start, self._end)
+            ]
+            if len(keys) != self._count(b"\n"):
                 return None
-            self._keys = [key if isinstance(key, tuple) else (key,) for key in keys]
+            self._keys = keys
         return self._keys
 
     def _line_numbers(self, field: str) -> dict[bytes, list[int]] | None:
@@ -283,18 +304,18 @@ class Table:
             return None
         at = LEADING_FIELDS[self.name].index(field) + 1
         grouped: dict[bytes, list[int]] = {}
-        for number, key in enumerate(keys):
+        for number, (_, key) in enumerate(keys):
             grouped.setdefault(key[at], []).append(number)
         self._index[field] = grouped
         return grouped
 
     def _document(self, number: int) -> Record:
-        if self._lines is None:
-            assert self._block is not None
-            self._lines = self._block.split(b"\n")[1:]
-        return self._parse_line(self._lines[number])
+        assert self._keys is not None
+        return self._line_at(self._keys[number][0])
 
-    def _parse_line(self, line: bytes) -> Record:
+    def _line_at(self, start: int) -> Record:
+        stop = self._source.find(b"\n", start, self._end)
+        line = self._source[start : stop if stop >= 0 else self._end]
         try:
             (record,) = orjson.loads(b"{" + line.removesuffix(b",") + b"}").values()
         except (orjson.JSONDecodeError, ValueError):
