@@ -177,6 +177,12 @@ def run(argv: list[str]) -> int:
         return done.exit_code
     except typer.TyperException as failure:
         return show_usage_error(failure)
+    except ValueError as failure:
+        # Only a caller inside Python can pass a NUL byte: a shell cannot.
+        if "null byte" not in str(failure):
+            raise
+        sys.stderr.write("error: a value on the command line holds a NUL byte\n")
+        return 2
     return result if isinstance(result, int) else 0
 
 

@@ -216,3 +216,10 @@ def test_errors_never_show_a_traceback(cli_process: Runner) -> None:
     assert result.code == 5
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("error: no store at /nonexistent/folder/store.json")
+
+
+def test_a_nul_byte_in_a_file_name_is_a_usage_error(cli: Runner) -> None:
+    result = cli("--as", "maria", "give", "S-1", "--no-input", "--from", "a\x00b")
+
+    assert result.code == 2
+    assert result.stderr == "error: a value on the command line holds a NUL byte\n"
