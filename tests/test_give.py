@@ -179,11 +179,42 @@ def test_missing_answers_are_listed_together(
     assert demo_store.read_bytes() == before
 
 
-def test_without_a_terminal_nothing_is_asked(cli_process: Runner, demo: Demo) -> None:
-    result = cli_process("--as", DEMO_TUTOR, "give", demo.pending, input="y\n")
+@pytest.mark.parametrize(
+    ("args", "flags"),
+    [
+        pytest.param(
+            [],
+            [
+                "--completed or --not-completed",
+                "--platform",
+                "--goal",
+                "--focus",
+                "--language-seen",
+                "--follow-up",
+            ],
+            id="nothing",
+        ),
+        pytest.param(["--not-completed"], ["--reason"], id="not-completed"),
+        pytest.param(
+            ["--completed", "--platform", "Meet", "--focus", "Modals"],
+            ["--goal", "--language-seen", "--follow-up"],
+            id="completed",
+        ),
+    ],
+)
+def test_without_a_terminal_every_missing_answer_is_one_error(
+    cli_process: Runner, demo: Demo, demo_store: Path, args: Args, flags: list[str]
+) -> None:
+    before = demo_store.read_bytes()
+
+    result = cli_process("--as", DEMO_TUTOR, "give", demo.pending, *args, input="y\n")
 
     assert result.code == 1
-    assert "--completed or --not-completed" in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: missing answers: ")
+    named = [part.rsplit("(", 1)[1].rstrip(")") for part in line.split("; ")]
+    assert named == flags
+    assert demo_store.read_bytes() == before
 
 
 @pytest.mark.parametrize(
@@ -417,6 +448,252 @@ def test_add_to_plan_starts_a_plan(give: Runner, demo: Demo, demo_store: Path) -
         assert plan_at(store.plan_changes(session.student)) == [demo.plan_goal]
 
 
+# The figures behind suggestions and warnings, on a school whose history is known.
+
+HISTORY_SCHOOL = {
+    "tutors": [
+        {"id": "tina", "name": "Tina Tutor"},
+        {"id": "tom", "name": "Tom Teacher"},
+    ],
+    "students": [
+        {
+            "id": "ST-1",
+            "name": "Sam Student",
+            "levels": {
+                "fluency": 4,
+                "accuracy": 5,
+                "pronunciation": 6,
+                "comprehension": 7,
+            },
+        },
+        {"id": "ST-2", "name": "Pat Pupil"},
+    ],
+    "sessions": [
+        *(
+            {
+                "id": f"S-{n}",
+                "tutor": "tom" if n == 7 else "tina",
+                "student": "ST-1",
+                "start": f"2026-11-{19 + n}T10:00:00+00:00",
+            }
+            for n in range(1, 9)
+        ),
+        *(
+            {
+                "id": f"P-{n}",
+                "tutor": "tom",
+                "student": "ST-2",
+                "start": f"2026-11-{n:02d}T12:00:00+00:00",
+            }
+            for n in range(1, 11)
+        ),
+        {
+            "id": "L-1",
+            "tutor": "tina",
+            "student": "ST-1",
+            "start": "2026-11-29T10:00:00+00:00",
+            "minutes": 45,
+        },
+    ],
+}
+# Tina's feedback on S-1 to S-6: fluency rises twice, pronunciation and
+# comprehension once, accuracy never; S-5 is "doing great in" grammar, S-6
+# gets the badge.
+TINA_ROWS = """session,completed,platform,eval,great_work,doing_great,goal,focus,language_seen,follow_up
+S-1,true,zoom,fluency=+,false,,articles,Articles,"a, an, the",More articles
+S-2,true,zoom,,false,,articles,Articles,"a, an, the",More articles
+S-3,true,zoom,comprehension=+,false,,articles,Articles,"a, an, the",More articles
+S-4,true,zoom,fluency=+,false,,articles,Articles,"a, an, the",More articles
+S-5,true,zoom,,false,grammar,articles,Articles,"a, an, the",More articles
+S-6,true,zoom,pronunciation=+,true,,word-stress,Word stress,PHOtograph,Stress drills
+"""
+TOM_FOLLOW_UP = "Stress in compound nouns"
+
+
+def make_history(cli: Runner, tmp_path: Path) -> None:
+    """ST-1: S-1 to S-6 by tina, S-7 by tom, S-8 awaiting tina's feedback, and
+    L-1, a 45-minute session after it. ST-2: P-1 to P-9 by tom, none "doing
+    great", P-10 awaiting his feedback."""
+    export = tmp_path / "school.json"
+    export.write_text(json.dumps(HISTORY_SCHOOL))
+    tina = tmp_path / "tina.csv"
+    tina.write_text(TINA_ROWS)
+    tom = tmp_path / "tom.jsonl"
+    tom.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "session": f"P-{n}",
+                    "completed": True,
+                    "platform": "zoom",
+                    "goal": "articles",
+                    "add-to-plan": True,
+                    "focus": "Articles",
+                    "language-seen": "a, an, the",
+                    "follow-up": "More articles",
+                }
+            )
+            + "\n"
+            for n in range(1, 10)
+        )
+    )
+
+    for args in (
+        ["init"],
+        ["import", str(export)],
+        ["--as", "tina", "plan", "set", "ST-1", "articles", "word-stress"],
+        ["--as", "tina", "give", "--from", str(tina)],
+        ["--as", "tom", "give", "--from", str(tom)],
+        [
+            "--as",
+            "tom",
+            "give",
+            "S-7",
+            "--completed",
+            "--platform",
+            "Teams",
+            "--goal",
+            "word-stress",
+            "--focus",
+            "Compound stress",
+            "--language-seen",
+            "BLACKbird, black BIRD",
+            "--follow-up",
+            TOM_FOLLOW_UP,
+            "--no-input",
+        ],
+    ):
+        result = cli(*args)
+        assert result.code == 0, (args, result.stderr)
+
+
+@pytest.fixture
+def history(cli: Runner, tmp_path: Path, store_path: Path) -> Path:
+    make_history(cli, tmp_path)
+    return store_path
+
+
+def give_s8(cli: Runner, *extra: str) -> Result:
+    return cli(
+        "--as",
+        "tina",
+        "give",
+        "S-8",
+        "--completed",
+        "--platform",
+        "zoom",
+        "--goal",
+        "articles",
+        "--focus",
+        "Articles",
+        "--language-seen",
+        "the with rivers",
+        "--follow-up",
+        "Zero article",
+        "--no-input",
+        *extra,
+    )
+
+
+STAGNATION = (
+    "note: accuracy has not risen in the student's last 5 sessions "
+    "(5, 5, 5, 5, 5); it may be time for a higher mark"
+)
+
+
+def test_stagnation_is_suggested_with_the_levels(cli: Runner, history: Path) -> None:
+    result = give_s8(cli)
+
+    assert result.code == 0, result.stderr
+    assert STAGNATION in result.stderr
+    assert "has not risen" not in result.stderr.replace(STAGNATION, "")
+
+
+def test_no_stagnation_suggestion_when_the_level_rises(
+    cli: Runner, history: Path
+) -> None:
+    result = give_s8(cli, "--eval", "accuracy=+", "--json")
+
+    assert result.code == 0, result.stderr
+    assert "has not risen" not in result.stderr
+    assert json.loads(result.stdout)["evaluation"]["accuracy"] == 6
+
+
+def test_badge_too_soon_warns_with_the_figures(cli: Runner, history: Path) -> None:
+    result = give_s8(cli, "--great-work")
+
+    assert result.code == 0, result.stderr
+    assert (
+        "warning: the student got the great-work badge 2 sessions ago, within "
+        "their last 4 sessions\n" in result.stderr
+    )
+    assert (
+        "warning: the badge would make your rate 29% (2 of your last 7 completed "
+        "sessions), above the school's 10%-20% band\n" in result.stderr
+    )
+    assert saved(history, "S-8")[0]["great_work"] is True
+
+
+def test_doing_great_too_soon_warns_with_the_figures(
+    cli: Runner, history: Path
+) -> None:
+    result = give_s8(cli, "--doing-great", "grammar")
+
+    assert result.code == 0, result.stderr
+    assert (
+        "warning: this would be only 3 sessions after the student's last 'doing "
+        "great' award (grammar); the school aims for one every 5 to 10 sessions\n"
+        in result.stderr
+    )
+    assert saved(history, "S-8")[0]["doing_great"] == "grammar"
+
+
+def test_doing_great_nudge_with_the_figures(cli: Runner, history: Path) -> None:
+    result = cli(
+        "--as",
+        "tom",
+        "give",
+        "P-10",
+        "--completed",
+        "--platform",
+        "zoom",
+        "--goal",
+        "articles",
+        "--focus",
+        "Articles",
+        "--language-seen",
+        "a, an, the",
+        "--follow-up",
+        "Zero article",
+        "--no-input",
+    )
+
+    assert result.code == 0, result.stderr
+    assert (
+        "note: no 'doing great' award in the student's 10 sessions yet, counting "
+        "this one; the school aims for one every 5 to 10 sessions\n" in result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param(["--great-work"], id="badge"),
+        pytest.param(["--doing-great", "grammar"], id="doing-great"),
+    ],
+)
+def test_strict_refuses_an_award_too_soon(
+    cli: Runner, history: Path, extra: Args
+) -> None:
+    before = history.read_bytes()
+
+    result = give_s8(cli, "--strict", *extra)
+
+    assert result.code == 1
+    assert "under --strict; nothing was saved" in result.stderr
+    assert history.read_bytes() == before
+
+
 # Step 1: not completed.
 
 
@@ -496,6 +773,7 @@ def test_amending_keeps_the_earlier_version(
     assert versions[1]["language_seen"] == versions[0]["language_seen"]
     shown = json.loads(cli("show", demo.pending, "--json").stdout)
     assert shown["amended"] is True
+    assert "(amended; version 2 of 2)" in cli("show", demo.pending).stdout
 
 
 def test_amending_demo_feedback(give: Runner, demo: Demo, demo_store: Path) -> None:
@@ -522,20 +800,48 @@ def test_usage_errors(give: Runner, demo: Demo, args: Args) -> None:
     assert result.code == 2
 
 
-def test_help_shows_every_step(cli: Runner) -> None:
+GIVE_FLAGS = {
+    "Step 1": "--completed --not-completed --reason --student-missed "
+    "--student-attended --tech-issues --no-tech-issues --note --platform",
+    "Step 2": "--eval",
+    "Step 3": "--great-work --no-great-work",
+    "Step 4": "--goal --add-to-plan",
+    "Step 5": "--doing-great",
+    "Step 6": "--focus --language-seen --follow-up --comments",
+    "Control": "--no-input -y --yes --strict --dry-run --json --from",
+}
+MARK_UNATTENDED_FLAGS = "-y --yes --note --no-input --dry-run --json"
+
+
+def flags_of(command: str) -> set[str]:
+    from typer.main import get_command
+
+    from fbcli.cli import build_app
+
+    group = get_command(build_app([command.replace("-", "_")]))
+    found = group.commands[command]  # type: ignore[attr-defined]
+    return {name for p in found.params for name in (*p.opts, *p.secondary_opts)}
+
+
+@pytest.mark.parametrize(("step", "flags"), GIVE_FLAGS.items(), ids=list(GIVE_FLAGS))
+def test_give_has_every_flag(cli: Runner, step: str, flags: str) -> None:
     result = cli("give", "--help")
 
     assert result.code == 0
-    for flag in (
-        "--completed",
-        "--eval",
-        "--great-work",
-        "--goal",
-        "--doing-great",
-        "--focus",
-        "--from",
-    ):
+    assert set(flags.split()) <= flags_of("give")
+    for flag in flags.split():
         assert flag in result.stdout
+    if step == "Step 1":
+        for reason in ("student-absent", "student-tech", "server-down", "emergency"):
+            assert reason in result.stdout
+
+
+def test_mark_unattended_has_every_flag(cli: Runner) -> None:
+    result = cli("mark-unattended", "--help")
+
+    assert result.code == 0
+    assert set(MARK_UNATTENDED_FLAGS.split()) <= flags_of("mark-unattended")
+    assert "whole session" in result.stdout
 
 
 def test_flag_path_imports_no_prompt_or_drawing_library(

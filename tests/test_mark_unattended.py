@@ -75,3 +75,27 @@ def test_note_is_kept(cli: Runner, demo: Demo, demo_store: Path) -> None:
     cli("--as", DEMO_TUTOR, "mark-unattended", demo.pending, "-y", "--note", "waited")
 
     assert saved(demo_store, demo.pending)[0]["note"] == "waited"
+
+
+def test_dry_run_saves_nothing(cli: Runner, demo: Demo, demo_store: Path) -> None:
+    before = demo_store.read_bytes()
+
+    result = cli(
+        "--as", DEMO_TUTOR, "mark-unattended", demo.pending, "-y", "--dry-run", "--json"
+    )
+
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["saved"] is False
+    assert demo_store.read_bytes() == before
+
+
+def test_replaces_completed_feedback_and_locks_it(
+    cli: Runner, demo: Demo, demo_store: Path
+) -> None:
+    result = cli("--as", DEMO_TUTOR, "mark-unattended", demo.completed, "--yes")
+
+    assert result.code == 0, result.stderr
+    versions = saved(demo_store, demo.completed)
+    assert [v["completed"] for v in versions][-2:] == [True, False]
+    again = cli("--as", DEMO_TUTOR, "mark-unattended", demo.completed, "--yes")
+    assert again.code == 4
