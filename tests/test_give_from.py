@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -227,3 +229,92 @@ def test_missing_file_is_a_usage_error(
 
     assert code == 2
     assert "nope.csv" in stderr
+
+
+@pytest.mark.parametrize("name", ["batch.json", "batch.txt"])
+def test_json_lines_are_known_by_their_content(
+    cli: Runner, school: Path, tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(
+        json.dumps({"session": "S-1", "completed": False, "reason": "server-down"})
+        + "\n"
+    )
+
+    code, records, stderr = give_from(cli, path)
+
+    assert code == 0, stderr
+    assert records[0]["reason"] == "server-down"
+
+
+LONG_FILE_ROWS = 210
+
+
+@pytest.fixture
+def long_school(cli: Runner, tmp_path: Path, store_path: Path) -> Path:
+    """One tutor with more ended sessions than a file needs for a progress bar."""
+    export = tmp_path / "export.json"
+    export.write_text(
+        json.dumps(
+            {
+                "tutors": [{"id": "tina", "name": "Tina Tutor"}],
+                "students": [{"id": "ST-1", "name": "Sam Student"}],
+                "sessions": [
+                    {
+                        "id": f"S-{n}",
+                        "tutor": "tina",
+                        "student": "ST-1",
+                        "start": f"2026-11-{1 + n // 12:02d}T{8 + n % 12:02d}:00:00+00:00",
+                    }
+                    for n in range(LONG_FILE_ROWS)
+                ],
+            }
+        )
+    )
+    assert cli("init").code == 0
+    assert cli("import", str(export)).code == 0
+    return store_path
+
+
+def long_file(path: Path) -> Path:
+    path.write_text(
+        "session,completed,reason\n"
+        + "".join(f"S-{n},false,server-down\n" for n in range(LONG_FILE_ROWS))
+    )
+    return path
+
+
+def test_long_file_shows_progress_on_a_terminal(
+    long_school: Path, tmp_path: Path, env: dict[str, str]
+) -> None:
+    import pexpect
+
+    before = long_school.read_bytes()
+    path = long_file(tmp_path / "batch.csv")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "fbcli", "--as", "tina", "give", "--from", str(path)],
+        env={**os.environ, **env, "TERM": "xterm"},
+        dimensions=(24, 100),
+        encoding="utf-8",
+        timeout=60,
+    )
+
+    child.expect_exact("checking sessions")
+    child.expect_exact(f"saved feedback on {LONG_FILE_ROWS} sessions")
+    child.expect(pexpect.EOF)
+    child.close()
+
+    assert child.exitstatus == 0
+    assert Path(str(long_school) + ".bak").read_bytes() == before
+
+
+def test_long_file_without_a_terminal_has_no_progress_bar(
+    cli_process: Runner, long_school: Path, tmp_path: Path
+) -> None:
+    path = long_file(tmp_path / "batch.csv")
+
+    result = cli_process("--as", "tina", "give", "--from", str(path))
+
+    assert result.code == 0, result.stderr
+    assert result.stderr == f"saved feedback on {LONG_FILE_ROWS} sessions\n"

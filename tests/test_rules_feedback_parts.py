@@ -236,3 +236,13 @@ def test_json_lines_rows() -> None:
     assert [row.line for row in found.rows] == [1, 3]
     assert found.rows[1].answers.evaluation == {"fluency": "+"}
     assert [line for line, _ in found.problems] == [4, 5]
+
+
+def test_json_lines_are_known_by_a_leading_brace() -> None:
+    text = '\n  {"session": "S-1", "completed": false, "reason": "server-down"}\n'
+
+    found = read_rows(text, json_lines=False)
+
+    assert found.problems == []
+    assert [(row.line, row.session) for row in found.rows] == [(2, "S-1")]
+    assert found.rows[0].answers.reason == "server-down"

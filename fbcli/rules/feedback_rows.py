@@ -60,8 +60,14 @@ def column_name(header: str) -> str:
 
 
 def read_rows(text: str, *, json_lines: bool) -> RowsRead:
-    """Every row of the file as answers, or the problems, each with its line."""
-    return read_json_lines(text) if json_lines else read_csv(text)
+    """Every row of the file as answers, or the problems, each with its line.
+
+    A file whose first row is a JSON object is read as JSON lines whatever
+    its name: no CSV header starts with a brace.
+    """
+    if json_lines or text.lstrip().startswith("{"):
+        return read_json_lines(text)
+    return read_csv(text)
 
 
 def read_csv(text: str) -> RowsRead:
