@@ -44,7 +44,7 @@ from fbcli.rules.feedback import (
     resolve_goal,
     student_missed_for,
 )
-from fbcli.rules.focus import FocusTooLong, abbreviate, check_focus
+from fbcli.rules.focus import FocusTooLong, check_focus
 from fbcli.rules.model import Goal, PlanChange
 from fbcli.rules.notices import RuleWarning
 
@@ -178,19 +178,13 @@ class Flow:
         if answers.completed:
             self.step_evaluation(answers)
             self.step_great_work(answers)
-            self.ensure_plan()
+            self.ensure_plan(answers)
             self.step_topic(answers)
             self.step_doing_great(answers)
             self.step_content(answers)
         decision = decide(self.context, answers)
         self.show_summary(decision)
         self.confirm_warnings(decision.warnings)
-        check_strict(
-            [w for w in decision.warnings if w.code not in self.accepted]
-            if not self.options.yes
-            else decision.warnings,
-            self.options,
-        )
         verb = (
             "Check done; nothing will be saved. Finish?"
             if self.options.dry_run
@@ -413,10 +407,13 @@ class Flow:
             ):
                 return
 
-    def ensure_plan(self) -> None:
-        """A student needs a study plan before step 4; the tutor may set one here."""
+    def ensure_plan(self, answers: Answers) -> None:
+        """A student needs a study plan before step 4; the tutor sets one here.
+
+        Not when --goal with --add-to-plan already starts the plan.
+        """
         context = self.context
-        if context.plan:
+        if context.plan or (answers.goal and answers.add_to_plan):
             return
         student = context.student
         self.console.print()
@@ -454,6 +451,7 @@ class Flow:
             default=True,
         )
         if not answers.add_to_plan:
+            check_strict(warnings, self.options)
             self.accepted.update(w.code for w in warnings)
 
     def ask_goal(self) -> str:
@@ -521,22 +519,8 @@ class Flow:
 
     def step_content(self, answers: Answers) -> None:
         self.step(6, "session content")
-        limit = self.context.settings.focus_max_chars
         defaults = self.defaults
-        default = defaults.focus or ""
-        if answers.focus is not None:
-            try:
-                check_focus(answers.focus, limit)
-            except FocusTooLong as error:
-                warn(error.message)
-                default, answers.focus = error.suggestion, None
-        if answers.focus is None:
-            answers.focus = prompts.ask_counted_text(
-                f"Focus (at most {limit} characters, seen only by tutors):",
-                limit=limit,
-                default=default,
-                suggest=lambda text: abbreviate(text, limit),
-            )
+        answers.focus = self.ask_focus(answers.focus, defaults.focus or "")
         if answers.language_seen is None:
             answers.language_seen = prompts.ask_text(
                 "Language seen during the lesson:",
@@ -554,26 +538,47 @@ class Flow:
                 "Additional comments (optional):", default=defaults.comments or ""
             )
 
+    def ask_focus(self, given: str | None, default: str) -> str:
+        """The focus; one too long is refused with a short form offered to edit."""
+        limit = self.context.settings.focus_max_chars
+        focus = given
+        while True:
+            if focus is not None:
+                try:
+                    return check_focus(focus, limit)
+                except FocusTooLong as error:
+                    self.console.print(
+                        f"[yellow]The focus is over {limit} characters. A shorter "
+                        "form is filled in below: press Enter to take it, or edit it.[/]"
+                    )
+                    default = error.suggestion
+            focus = prompts.ask_counted_text(
+                f"Focus (at most {limit} characters, seen only by tutors):",
+                limit=limit,
+                default=default,
+            )
+
     # Warnings and the summary.
 
     def accept(self, warnings: Sequence[RuleWarning], question: str) -> bool:
-        """Show each warning; True when the tutor goes ahead regardless."""
+        """Show the warnings; True when the tutor goes ahead regardless.
+
+        Under --strict a warning is an error at once; with --yes it is
+        accepted without asking; one already accepted is not asked again.
+        """
         for warning in warnings:
             warn(warning.message)
-            if warning.code in self.accepted:
-                continue
-            if not self.options.yes and not prompts.ask_confirm(
-                question, default=False
-            ):
-                return False
-            self.accepted.add(warning.code)
+        check_strict(warnings, self.options)
+        fresh = {w.code for w in warnings} - self.accepted
+        asking = fresh and not self.options.yes
+        if asking and not prompts.ask_confirm(question, default=False):
+            return False
+        self.accepted |= fresh
         return True
 
     def confirm_warnings(self, warnings: Sequence[RuleWarning]) -> None:
         pending = [w for w in warnings if w.code not in self.accepted]
-        if self.options.strict or not pending:
-            return
-        if not self.accept(pending, "Continue anyway?"):
+        if pending and not self.accept(pending, "Continue anyway?"):
             raise NotSaved()
 
     def show_summary(self, decision: Decision) -> None:
@@ -612,8 +617,7 @@ def summary_rows(context: FeedbackContext, decision: Decision) -> list[tuple[str
             ("Status", "unattended" if feedback.unattended else feedback.status)
         )
     rows.append(("Tech issues", _yes(feedback.tech_issues)))
-    if feedback.note:
-        rows.append(("Note", feedback.note))
+    rows.append(("Note", feedback.note or "-"))
     if not feedback.completed:
         return rows
     rows.append(("Platform", feedback.platform or ""))
@@ -635,8 +639,7 @@ def summary_rows(context: FeedbackContext, decision: Decision) -> list[tuple[str
     rows.append(("Focus", feedback.focus))
     rows.append(("Language seen", feedback.language_seen))
     rows.append(("Follow-up", feedback.follow_up))
-    if feedback.comments:
-        rows.append(("Comments", feedback.comments))
+    rows.append(("Comments", feedback.comments or "-"))
     return rows
 
 

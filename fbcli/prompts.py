@@ -8,7 +8,7 @@ prompt_toolkit under it) is imported only here, and only when asking.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from fbcli.errors import Interrupted
@@ -155,41 +155,29 @@ def ask_search_checkbox(
     )
 
 
-def ask_counted_text(
-    message: str,
-    *,
-    limit: int,
-    default: str = "",
-    suggest: Callable[[str], str] | None = None,
-) -> str:
-    """Short required text, its length counted against ``limit`` as it is typed."""
+def ask_counted_text(message: str, *, limit: int, default: str = "") -> str:
+    """Short required text, its length against ``limit`` shown as it is typed.
+
+    The count sits at the right of the line, where every terminal draws it.
+    A longer answer is not refused here: the caller says what to do with it.
+    """
     import questionary
     from prompt_toolkit.application import get_app
 
-    def count(text: str) -> int:
-        return len(" ".join(text.split()))
-
-    def toolbar() -> str:
-        used = count(get_app().current_buffer.text)
-        state = "too long" if used > limit else f"{limit - used} left"
-        return f" {used}/{limit} characters ({state})"
+    def count() -> str:
+        app = get_app()
+        if app.is_done:
+            return ""
+        used = len(" ".join(app.current_buffer.text.split()))
+        over = f", {used - limit} too many" if used > limit else ""
+        return f"{used}/{limit} characters{over}"
 
     def validate(text: str) -> bool | str:
-        used = count(text)
-        if not used:
-            return "required"
-        if used > limit:
-            hint = f"; try {suggest(text)!r}" if suggest else ""
-            return f"{used}/{limit} characters: too long{hint}"
-        return True
+        return bool(text.strip()) or "required"
 
     answer = _ask(
         questionary.text(
-            message,
-            default=default,
-            validate=validate,
-            bottom_toolbar=toolbar,
-            output=_output(),
+            message, default=default, validate=validate, rprompt=count, output=_output()
         )
     )
     return str(answer)
