@@ -553,7 +553,7 @@ class Flow:
                     )
                     default = error.suggestion
             focus = prompts.ask_counted_text(
-                f"Focus (at most {limit} characters, seen only by tutors):",
+                "Focus, seen only by tutors:",
                 limit=limit,
                 default=default,
             )

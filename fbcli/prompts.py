@@ -158,8 +158,10 @@ def ask_search_checkbox(
 def ask_counted_text(message: str, *, limit: int, default: str = "") -> str:
     """Short required text, its length against ``limit`` shown as it is typed.
 
-    The count sits at the right of the line, where every terminal draws it.
-    A longer answer is not refused here: the caller says what to do with it.
+    The count sits at the right of the line, where every terminal draws it
+    (a bottom toolbar needs the terminal to report its cursor); it is short,
+    since prompt_toolkit drops it from a line it would not fit. A longer
+    answer is not refused here: the caller says what to do with it.
     """
     import questionary
     from prompt_toolkit.application import get_app
@@ -169,8 +171,11 @@ def ask_counted_text(message: str, *, limit: int, default: str = "") -> str:
         if app.is_done:
             return ""
         used = len(" ".join(app.current_buffer.text.split()))
-        over = f", {used - limit} too many" if used > limit else ""
-        return f"{used}/{limit} characters{over}"
+        return (
+            f"{used}/{limit}, too long"
+            if used > limit
+            else f"{used}/{limit} characters"
+        )
 
     def validate(text: str) -> bool | str:
         return bool(text.strip()) or "required"

@@ -54,7 +54,9 @@ def history(cli: Runner, tmp_path: Path, store_path: Path) -> Path:
 def spawn(env: dict[str, str]) -> Iterator[Spawn]:
     children: list[pexpect.spawn] = []
 
-    def start(*args: str, as_tutor: str = DEMO_TUTOR) -> pexpect.spawn:
+    def start(
+        *args: str, as_tutor: str = DEMO_TUTOR, width: int = 120
+    ) -> pexpect.spawn:
         child = pexpect.spawn(
             sys.executable,
             ["-m", "fbcli", "--as", as_tutor, *args],
@@ -64,7 +66,7 @@ def spawn(env: dict[str, str]) -> Iterator[Spawn]:
                 "TERM": "xterm",
                 "PROMPT_TOOLKIT_NO_CPR": "1",
             },
-            dimensions=(40, 120),
+            dimensions=(40, width),
             encoding="utf-8",
             timeout=TIMEOUT,
         )
@@ -102,7 +104,7 @@ def finish(child: pexpect.spawn) -> int:
 
 def walk_completed(child: pexpect.spawn) -> None:
     walk_to_focus(child)
-    answer(child, "Focus (at most 20", "Modals" + ENTER)
+    answer(child, "Focus, seen only by tutors", "Modals" + ENTER)
     answer(child, "Language seen during the lesson:", "might have, must have" + ENTER)
     answer(child, "Follow-up activities", "Speculate about photos" + ENTER)
     answer(child, "Additional comments", ENTER)
@@ -163,7 +165,7 @@ def test_ctrl_c_saves_nothing(
         answer(child, last, CTRL_C)
     elif where == "focus":
         walk_to_focus(child)
-        answer(child, "Focus (at most 20", "Mod" + CTRL_C)
+        answer(child, "Focus, seen only by tutors", "Mod" + CTRL_C)
     else:
         walk_completed(child)
         answer(child, "Save this feedback?", CTRL_C)
@@ -270,13 +272,13 @@ def test_flags_answer_and_prompts_fill_the_rest(
 def test_focus_too_long_offers_a_short_form(
     spawn: Spawn, demo: Demo, demo_store: Path, keys: str, focus: str
 ) -> None:
-    child = spawn("give", demo.pending)
+    child = spawn("give", demo.pending, width=80)
 
     walk_to_focus(child)
-    answer(child, "Focus (at most 20", "present perfect continuous")
-    child.expect(shown("too many"))
+    answer(child, "Focus, seen only by tutors", "present perfect continuous")
+    child.expect(shown("too long"))
     child.send(CTRL_L)
-    child.expect(shown("26/20 characters, 6 too many"))
+    child.expect(shown("26/20, too long"))
     child.send(ENTER)
     child.expect_exact("A shorter form is filled in below")
     child.expect_exact("Pres Perfect Cont")
@@ -341,7 +343,7 @@ def test_amending_starts_from_the_earlier_answers(
         "Award the great-work badge?",
         "Which goal of the study plan",
         "doing great in' ...?",
-        "Focus (at most 20",
+        "Focus, seen only by tutors",
         "Language seen during the lesson:",
         "Follow-up activities",
         "Additional comments",
@@ -396,7 +398,7 @@ def test_student_without_a_plan_gets_one_first(
     child.send(" " + ENTER)
     answer(child, "Which goal of the study plan", ENTER)
     answer(child, "doing great in' ...?", ENTER)
-    answer(child, "Focus (at most 20", "Articles" + ENTER)
+    answer(child, "Focus, seen only by tutors", "Articles" + ENTER)
     answer(child, "Language seen during the lesson:", "a, an, the" + ENTER)
     answer(child, "Follow-up activities", "Zero article" + ENTER)
     answer(child, "Additional comments", ENTER)
@@ -487,7 +489,7 @@ def test_each_step_shows_what_helps_to_answer_it(spawn: Spawn, history: Path) ->
     answer(child, "doing great in' ...?", ENTER)
 
     child.expect_exact("Step 6 of 6: session content")
-    child.expect_exact("Focus (at most 20")
+    child.expect_exact("Focus, seen only by tutors")
     child.expect(shown("0/20 characters"))
     time.sleep(0.15)
     child.send("Phrasal verbs" + CTRL_L)
@@ -556,7 +558,7 @@ def test_awards_too_soon_ask_before_going_ahead(spawn: Spawn, history: Path) -> 
     answer(child, "doing great in' ...?", DOWN + ENTER)
     child.expect_exact("warning: this would be only 3 sessions after")
     answer(child, "Award it anyway?", "y")
-    answer(child, "Focus (at most 20", "Articles" + ENTER)
+    answer(child, "Focus, seen only by tutors", "Articles" + ENTER)
     answer(child, "Language seen during the lesson:", "the with rivers" + ENTER)
     answer(child, "Follow-up activities", "Zero article" + ENTER)
     answer(child, "Additional comments", ENTER)
@@ -578,7 +580,7 @@ def test_yes_accepts_warnings_without_asking(spawn: Spawn, history: Path) -> Non
     child.expect_exact("Step 4 of 6")
     answer(child, "Which goal of the study plan", ENTER)
     answer(child, "doing great in' ...?", ENTER)
-    answer(child, "Focus (at most 20", "Articles" + ENTER)
+    answer(child, "Focus, seen only by tutors", "Articles" + ENTER)
     answer(child, "Language seen during the lesson:", "the with rivers" + ENTER)
     answer(child, "Follow-up activities", "Zero article" + ENTER)
     answer(child, "Additional comments", ENTER)
