@@ -286,6 +286,15 @@ def test_the_file_is_plain_tinydb_json(tmp_path: Path) -> None:
 
     make_store(path)
 
-    data = orjson.loads(path.read_bytes())
-    assert data["meta"] == {"1": {"schema_version": 1}}
+    raw = path.read_bytes()
+    data = orjson.loads(raw)
+    assert data["meta"]["1"]["schema_version"] == 1
+    # The length of each table's block, which lets fbcli split the file unread.
+    for name, size in data["meta"]["1"]["blocks"].items():
+        assert (
+            f'"{name}":{{'.encode()
+            + raw.split(f'"{name}":{{'.encode())[1][:size]
+            + b"\n}"
+            in raw
+        )
     assert sorted(r["id"] for r in data["sessions"].values()) == ["S-1", "S-2"]

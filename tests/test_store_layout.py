@@ -52,6 +52,21 @@ def test_lookups_on_lines_agree_with_the_parsed_table(
     assert lazy.next_id() == whole.next_id() == len(rows) + 1
 
 
+@given(rows=st.lists(st.tuples(ids, ids, ids), max_size=12), probes=st.lists(ids))
+def test_looking_up_many_values_at_once_agrees_with_the_parsed_table(
+    rows: list[tuple[str, str, str]], probes: list[str]
+) -> None:
+    records = sessions_table(rows)
+    lazy = Table("sessions", block=block_of(records))
+    whole = Table("sessions", records=orjson.loads(orjson.dumps(records)))
+
+    for field in ("id", "tutor", "student"):
+        assert lazy.find_each(field, probes) == whole.find_each(field, probes)
+        assert lazy.find(field, probes[0] if probes else "x") == whole.find(
+            field, probes[0] if probes else "x"
+        )
+
+
 @given(
     first=st.lists(st.tuples(ids, ids, ids), max_size=6),
     more=st.lists(st.tuples(ids, ids, ids), max_size=6),
@@ -88,7 +103,7 @@ def test_blocks_join_into_json_and_split_back(
     assert blocks is not None
     assert {
         name: orjson.loads(b"{" + raw[start:end] + b"}")
-        for name, (start, end) in blocks.items()
+        for name, (start, end, _) in blocks.items()
     } == tables
 
 
@@ -223,9 +238,12 @@ def test_adding_feedback_appends_without_changing_the_rest(
     assert {**before["feedback"], new_id: after["feedback"][new_id]} == after[
         "feedback"
     ]
-    assert {k: v for k, v in after.items() if k != "feedback"} == {
-        k: v for k, v in before.items() if k != "feedback"
+    assert {k: v for k, v in after.items() if k not in ("feedback", "meta")} == {
+        k: v for k, v in before.items() if k not in ("feedback", "meta")
     }
+    sizes = after["meta"]["1"].pop("blocks")
+    assert after["meta"] == {"1": {"schema_version": 1}}
+    assert sizes["feedback"] > before["meta"]["1"]["blocks"]["feedback"]
 
 
 def test_a_version_already_stored_is_refused_from_the_lines(tmp_path: Path) -> None:
@@ -269,3 +287,24 @@ def test_first_given_times_name_amended_sessions_only(tmp_path: Path) -> None:
             "S-4": T0 + timedelta(hours=4, minutes=40),
             "S-8": T0 + timedelta(hours=8, minutes=40),
         }
+
+
+def test_a_block_whose_recorded_length_is_wrong_is_found_by_its_end(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store.json"
+    fill(path)
+    before = everything(path)
+    raw = path.read_bytes()
+    # An edit that changes a block's length: the name "Maria" becomes longer.
+    edited = raw.replace(b'"name":"Maria"', b'"name":"Maria Lopez"')
+    blocks = split_blocks(edited)
+    assert blocks is not None
+    assert not blocks["tutors"].sized and blocks["sessions"].sized
+    path.write_bytes(edited)
+
+    after = everything(path)
+    assert after["tutors"][0].name == "Maria Lopez"
+    assert {k: v for k, v in after.items() if k != "tutors"} == {
+        k: v for k, v in before.items() if k != "tutors"
+    }

@@ -77,7 +77,8 @@ def parse_store(path: Path, raw: bytes) -> dict[str, Table]:
     blocks = split_blocks(raw)
     if blocks is not None:
         tables = {
-            name: Table(name, source=raw, span=span) for name, span in blocks.items()
+            name: Table(name, source=raw, span=(start, end), sized=sized)
+            for name, (start, end, sized) in blocks.items()
         }
         meta = tables.get("meta")
         try:
@@ -278,6 +279,14 @@ class JsonStore(Store):
                 self._upsert(name, records)
             else:
                 self._tables[name].append(records)
+        meta = self._tables["meta"].records()
+        if meta:
+            first = next(iter(meta.values()))
+            first["blocks"] = {
+                name: table.size()
+                for name, table in self._tables.items()
+                if name != "meta"
+            }
         payload = file_parts(
             (name, table.parts()) for name, table in self._tables.items()
         )
@@ -381,10 +390,11 @@ class JsonStore(Store):
                 if kept is None or record.get("version", 1) > kept.get("version", 1):
                     newest[session] = record
         else:
-            for session in self.sessions(tutor=tutor, student=student):
-                records = self._versions(session.id)
+            ids = [s.id for s in self.sessions(tutor=tutor, student=student)]
+            found = self._tables["feedback"].find_each("session", ids)
+            for session, records in found.items():
                 if records:
-                    newest[session.id] = max(
+                    newest[session] = max(
                         records, key=lambda rec: rec.get("version", 1)
                     )
         return {

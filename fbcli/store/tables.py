@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -59,16 +59,26 @@ Buffer = bytes | memoryview
 Span = tuple[int, int]
 
 
-def split_blocks(raw: bytes) -> dict[str, Span] | None:
+class Block(NamedTuple):
+    start: int
+    end: int
+    sized: bool  # its length is the one fbcli recorded when it wrote it
+
+
+def split_blocks(raw: bytes) -> dict[str, Block] | None:
     """Where each table's block of document lines lies in ``raw``.
 
-    None if ``raw`` is not laid out so: a file from another tool, or a damaged
-    one, goes to the whole-file JSON parse, which reads the first and refuses
-    the second.
+    fbcli records each block's length in the meta table, which comes first,
+    so a file it wrote is split without reading through it; a block whose
+    recorded length does not fit is found by its closing line instead.
+    None if ``raw`` is not laid out in blocks at all: a file from another
+    tool, or a damaged one, goes to the whole-file JSON parse, which reads
+    the first and refuses the second.
     """
     if not raw.startswith(b'{\n"') or b"\x00" in raw:
         return None
-    blocks: dict[str, Span] = {}
+    blocks: dict[str, Block] = {}
+    sizes: dict[str, int] = {}
     pos = 1
     while True:
         if not raw.startswith(b'\n"', pos):
@@ -78,16 +88,32 @@ def split_blocks(raw: bytes) -> dict[str, Span] | None:
         if colon < 0 or not _NAME.fullmatch(name) or name.decode() in blocks:
             return None
         start = colon + 3
-        end = raw.find(b"\n}", start)
+        size = sizes.get(name.decode())
+        sized = size is not None and raw.startswith(b"\n}", start + size)
+        end = start + size if sized and size is not None else raw.find(b"\n}", start)
         if end < 0 or (end > start and not raw.startswith(b'\n"', start)):
             return None
-        blocks[name.decode()] = (start, end)
+        blocks[name.decode()] = Block(start, end, sized)
+        if not blocks.keys() - {"meta"}:
+            sizes = recorded_sizes(raw[start:end])
         pos = end + 2
         if raw.startswith(b",", pos):
             pos += 1
             continue
         ending = raw[pos:] if len(raw) - pos <= 3 else b""
         return blocks if ending in (b"\n}\n", b"\n}") else None
+
+
+def recorded_sizes(meta: bytes) -> dict[str, int]:
+    """The block lengths the meta table's block records, if it is readable."""
+    try:
+        records = orjson.loads(b"{" + meta + b"}")
+        sizes = next(iter(records.values())).get("blocks")
+    except (orjson.JSONDecodeError, AttributeError, StopIteration):
+        return {}
+    if not isinstance(sizes, dict):
+        return {}
+    return {k: v for k, v in sizes.items() if isinstance(v, int) and v >= 0}
 
 
 def file_parts(blocks: Iterable[tuple[str, Sequence[Buffer]]]) -> list[Buffer]:
@@ -139,6 +165,7 @@ class Table:
         block: bytes | None = None,
         source: bytes = b"",
         span: Span | None = None,
+        sized: bool = False,
     ) -> None:
         self.name = name
         self._records = records
@@ -148,10 +175,11 @@ class Table:
         self._start, self._end = span or (0, 0)
         self._added: list[bytes] = []
         self._groups: dict[str, dict[str, list[Record]]] = {}
+        # A block of the length fbcli wrote is fbcli's own, compact output.
+        self._compact: bool | None = True if sized else None
         self._reset_lines()
 
     def _reset_lines(self) -> None:
-        self._compact: bool | None = None
         self._lookups: dict[str, int] = defaultdict(int)
         self._keys: list[tuple[int, tuple[bytes, ...]]] | None = None
         self._index: dict[str, dict[bytes, list[int]]] = {}
@@ -179,14 +207,21 @@ class Table:
 
     def find(self, field: str, value: str) -> list[Record]:
         """The documents whose ``field`` is ``value``, in the order stored."""
-        if self._records is None and not self._added and self._leading(field):
-            self._lookups[field] += 1
-            if self._lookups[field] <= self.NEEDLE_LOOKUPS:
-                return self._search(field, value)
+        if self._records is None and not self._added:
+            if field not in self._index and self._leading(field):
+                self._lookups[field] += 1
+                if self._lookups[field] <= self.NEEDLE_LOOKUPS:
+                    return self._search(field, value)
             lines = self._line_numbers(field)
             if lines is not None:
                 return [self._document(n) for n in lines.get(value.encode(), ())]
         return self._grouped(field).get(value, [])
+
+    def find_each(self, field: str, values: Sequence[str]) -> dict[str, list[Record]]:
+        """The documents whose ``field`` is each of ``values``: one pass for many."""
+        if len(values) > self.NEEDLE_LOOKUPS and self._records is None:
+            self._line_numbers(field)
+        return {value: self.find(field, value) for value in values}
 
     def values_of(self, field: str) -> list[str]:
         """The distinct values of every document's ``field``, in the order stored."""
@@ -215,6 +250,10 @@ class Table:
             return
         empty = self._start == self._end and not self._added
         self._added.append(block_of(added) if empty else b"," + block_of(added))
+
+    def size(self) -> int:
+        """The length in bytes of the block as it is to be written."""
+        return sum(len(part) for part in self.parts())
 
     def parts(self) -> list[Buffer]:
         """The table's block as it is to be written, in pieces."""
@@ -254,6 +293,7 @@ class Table:
         if field not in fields:
             return False
         if self._compact is None:
+            # Not known to be fbcli's own: check that every line has the fields.
             lines = self._count(b"\n")
             first, *rest = fields
             self._compact = self._count(
@@ -299,6 +339,8 @@ class Table:
     def _line_numbers(self, field: str) -> dict[bytes, list[int]] | None:
         if field in self._index:
             return self._index[field]
+        if self._added or field not in LEADING_FIELDS.get(self.name, ()):
+            return None
         keys = self._line_keys()
         if keys is None:
             return None
