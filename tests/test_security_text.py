@@ -5,9 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from fbcli.rules.model import Feedback, Session, Student, Tutor
@@ -79,6 +83,12 @@ COMMANDS = {
     "stats": ("--as", "maria", "stats"),
     "stats-student": ("--as", "maria", "stats", "--student", "ST-1"),
     "stats-all": ("--as", "olga", "stats", "--all"),
+    "plan-show": ("--as", "maria", "plan", "show", "ST-1"),
+    "for-student": ("--as", "maria", "stats", "--student", "ST-1", "--for-student"),
+    "student-csv": ("--as", "maria", "stats", "--student", "ST-1", "--format", "csv"),
+    "student-json": ("--as", "maria", "stats", "--student", "ST-1", "--format", "json"),
+    "stats-all-csv": ("--as", "olga", "stats", "--all", "--format", "csv"),
+    "stats-all-json": ("--as", "olga", "stats", "--all", "--format", "json"),
 }
 
 
@@ -169,3 +179,96 @@ def test_json_keeps_user_text_whole_but_escaped(
     result = cli("--as", "maria", "show", "S-1", "--json")
 
     assert json.loads(result.stdout)["feedback"]["comments"] == f"comments {text}"
+
+
+# On a real terminal rich draws its own colours; only those may reach it.
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+TERMINAL_COMMANDS = {
+    name: COMMANDS[name]
+    for name in (
+        "pending",
+        "sessions",
+        "show",
+        "stats-student",
+        "stats-all",
+        "doctor",
+        "student-csv",
+        "stats-all-json",
+    )
+}
+
+
+def on_a_terminal(env: dict[str, str], *args: str) -> str:
+    """What fbcli draws on a colour terminal: stdout and stderr, as the user sees."""
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "fbcli", *args],
+        env={
+            **{k: v for k, v in env.items() if k != "NO_COLOR"},
+            "PATH": os.environ["PATH"],
+            "TERM": "xterm-256color",
+        },
+        dimensions=(60, 200),
+        encoding="utf-8",
+        timeout=60,
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus in (0, 1), child.before
+    return str(child.before)
+
+
+@pytest.mark.parametrize(
+    "command", TERMINAL_COMMANDS.values(), ids=TERMINAL_COMMANDS.keys()
+)
+def test_on_a_colour_terminal_only_fbcli_own_colours_get_through(
+    env: dict[str, str], store_path: Path, command: tuple[str, ...]
+) -> None:
+    sneaky_store(store_path, "".join(ESCAPES.values()))
+
+    drawn = on_a_terminal(env, *command)
+
+    for text in ESCAPES.values():
+        assert text not in drawn
+    assert "\x1b[31mred" not in drawn
+    left = SGR.sub("", drawn)
+    for code in CONTROL:
+        assert code not in left
+
+
+def test_a_colour_terminal_still_gets_colour(
+    env: dict[str, str], store_path: Path
+) -> None:
+    sneaky_store(store_path, ESCAPES["colour"])
+
+    drawn = on_a_terminal(env, "--as", "maria", "pending")
+
+    assert SGR.search(drawn)
+
+
+def test_student_csv_exports_neutralise_formulas(cli: Runner, store_path: Path) -> None:
+    formula = '=HYPERLINK("https://evil.test","x")'
+    sneaky_store(store_path, formula)
+
+    result = cli("--as", "maria", "stats", "--student", "ST-1", "--format", "csv")
+
+    assert result.code == 0, result.stderr
+    cells = [
+        cell
+        for row in csv.reader(io.StringIO(result.stdout, newline=""))
+        for cell in row
+    ]
+    assert f"meet {formula}" in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+@pytest.mark.parametrize("text", ESCAPES.values(), ids=ESCAPES.keys())
+def test_stats_json_keeps_user_text_whole_but_escaped(
+    cli: Runner, store_path: Path, text: str
+) -> None:
+    sneaky_store(store_path, text)
+
+    result = cli("--as", "maria", "stats", "--student", "ST-1", "--format", "json")
+
+    platforms = [line["platform"] for line in json.loads(result.stdout)["sessions"]]
+    assert f"meet {text}" in platforms

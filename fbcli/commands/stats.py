@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -24,6 +25,10 @@ from fbcli.rules.stats import (
     tutor_stats,
 )
 from fbcli.store import Store
+
+# Control codes a terminal would obey (not tab or line breaks), and the C1 ones.
+TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+C1_CONTROL = re.compile(r"[\x7f-\x9f]")
 
 
 class Format(StrEnum):
@@ -307,13 +312,17 @@ def show_student(
 def json_text(document: object) -> str:
     import orjson
 
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
+    text = orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
+    # orjson writes C1 controls raw, and some terminals obey them.
+    return C1_CONTROL.sub(lambda c: f"\\u{ord(c.group()):04x}", text) + "\n"
 
 
 def deliver(text: str, output: Path | None, force: bool, what: str) -> None:
     """Results to stdout, or whole to a file with a word on stderr."""
     if output is None:
-        typer.echo(text, nl=False)
+        # A terminal would obey control codes in user text; tab and line breaks
+        # are text, and JSON holds none raw.
+        typer.echo(TERMINAL_CONTROL.sub("\N{REPLACEMENT CHARACTER}", text), nl=False)
         return
     from fbcli.exports import write_file
 
