@@ -169,42 +169,85 @@ def test_eight_batch_processes_at_once_lose_nothing(
     assert sum(t["sessions"]["completed"] for t in figures) == TUTORS * PER_TUTOR
 
 
+MARK_UNATTENDED = ("mark-unattended", "t0-0", "--yes", "--no-input")
+SIGNED = ("platform", "focus", "language_seen", "follow_up", "comments")
+
+
+def signed_give(name: str) -> tuple[str, ...]:
+    """Feedback on t0-0 whose every text answer carries ``name``."""
+    return (
+        *GIVE[:1],
+        "t0-0",
+        *GIVE[1:-6],
+        "--platform",
+        f"meet {name}",
+        "--focus",
+        f"Focus {name}",
+        "--language-seen",
+        f"seen {name}",
+        "--follow-up",
+        f"next {name}",
+        "--comments",
+        f"by {name}",
+    )
+
+
+RACES = {
+    "mark-unattended-twice": (MARK_UNATTENDED, MARK_UNATTENDED),
+    "give-twice": (signed_give("A"), signed_give("B")),
+    "give-and-mark-unattended": (signed_give("A"), MARK_UNATTENDED),
+}
+
+
 @pytest.mark.parametrize("attempt", range(5))
-@pytest.mark.parametrize(
-    "command",
-    [
-        ("mark-unattended", "t0-0", "--yes", "--no-input"),
-        (*GIVE[:1], "t0-0", *GIVE[1:]),
-    ],
-    ids=["mark-unattended", "give"],
-)
+@pytest.mark.parametrize("race", RACES.values(), ids=RACES.keys())
 def test_two_processes_on_one_session_at_once_one_wins(
     cli: Runner,
     env: dict[str, str],
     store_path: Path,
     tmp_path: Path,
-    command: tuple[str, ...],
+    race: tuple[tuple[str, ...], tuple[str, ...]],
     attempt: int,
 ) -> None:
     load_school(cli, tmp_path, school(tutors=1, per_tutor=1))
 
     with ThreadPoolExecutor(2) as pool:
-        runs = list(pool.map(lambda _: fbcli(env, "--as", "t0", *command), range(2)))
+        runs = list(pool.map(lambda command: fbcli(env, "--as", "t0", *command), race))
 
     with open_store(str(store_path)) as store:
         versions = store.feedback_versions("t0-0")
-    codes = sorted(run.returncode for run in runs)
-    if command[0] == "mark-unattended":
-        # Unattended locks the session: the second is refused, clearly.
-        assert codes == [0, 4], [run.stderr for run in runs]
-        loser = next(run for run in runs if run.returncode != 0)
-        assert len(loser.stderr.splitlines()) == 1
-        assert "t0-0" in loser.stderr
+    codes = [run.returncode for run in runs]
+    refused = [run for run in runs if run.returncode != 0]
+    assert set(codes) <= {0, 4}, [run.stderr for run in runs]
+    for loser in refused:
+        # Not yours to change any more: one line that names the session.
+        assert loser.stderr.splitlines() == [
+            "error: session t0-0 was marked not completed (student-absent) and "
+            "is locked; it cannot be changed"
+        ]
+    assert [v.version for v in versions] == list(range(1, len(versions) + 1))
+    assert len(versions) == codes.count(0)
+    for version in versions:
+        if version.completed:
+            # Every answer of a version comes from one process: none is mixed.
+            names = {str(getattr(version, name)).split()[-1] for name in SIGNED}
+            assert len(names) == 1, version
+    if race[0][0] == race[1][0] == "mark-unattended":
+        assert sorted(codes) == [0, 4]
         assert [v.reason for v in versions] == ["student-absent"]
+    elif race[1][0] == "give":
+        assert codes == [0, 0]
+        first, second = versions
+        amender = next(run for run in runs if "amending" in run.stderr)
+        assert "amending the feedback on t0-0 (version 1)" in amender.stderr
+        assert f"by {second.comments.split()[-1]}" == second.comments
+        assert first.comments != second.comments
+        assert amender is runs["AB".index(second.comments[-1])]
+    elif codes == [0, 0]:
+        # The feedback came first; marking it unattended amends it.
+        assert [v.completed for v in versions] == [True, False]
+        assert versions[0].comments == "by A"
     else:
-        # Completed feedback may be amended: the later one is version 2, whole.
-        assert codes == [0, 0], [run.stderr for run in runs]
-        assert [v.version for v in versions] == [1, 2]
-        assert versions[0].to_record() | {"version": 2, "given_at": None} == versions[
-            1
-        ].to_record() | {"given_at": None}
+        # The session was marked unattended first, and so is locked.
+        assert codes == [4, 0]
+        assert [v.reason for v in versions] == ["student-absent"]
