@@ -74,14 +74,47 @@ BAD_CONTENT = {
     "utf-16": VALID.decode().encode("utf-16"),
 }
 
+GIVE = (
+    "--as",
+    "maria",
+    "give",
+    "S-1",
+    "--no-input",
+    "--completed",
+    "--platform",
+    "zoom",
+    "--eval",
+    "fluency=+",
+    "--goal",
+    "narrative-tenses",
+    "--add-to-plan",
+    "--focus",
+    "Narrative tenses",
+    "--language-seen",
+    "had been -ing",
+    "--follow-up",
+    "Past perfect drills",
+)
+MARK_UNATTENDED = ("--as", "maria", "mark-unattended", "S-1", "--yes", "--no-input")
+
 COMMANDS = {
     "pending": ("--as", "maria", "pending"),
     "sessions": ("--as", "maria", "sessions", "--json"),
     "show": ("show", "S-1"),
+    "stats": ("--as", "maria", "stats"),
+    "plan-show": ("--as", "maria", "plan", "show", "ST-1"),
     "import": ("import", "{batch}"),
     "init": ("init",),
     "init-demo": ("init", "--demo"),
+    "give": GIVE,
+    "give-from": ("--as", "maria", "give", "--no-input", "--from", "{rows}"),
+    "mark-unattended": MARK_UNATTENDED,
+    "plan-set": ("--as", "maria", "plan", "set", "ST-1", "narrative-tenses"),
 }
+FEEDBACK_ROWS = (
+    "session,completed,platform,eval,goal,add_to_plan,focus,language_seen,follow_up\n"
+    "S-1,true,zoom,fluency=+,narrative-tenses,true,Tenses,had been -ing,Drills\n"
+)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -117,11 +150,13 @@ def test_a_bad_store_is_refused_by_every_command(
 ) -> None:
     batch = tmp_path / "batch.json"
     batch.write_text(json.dumps(BATCH))
+    rows = tmp_path / "rows.csv"
+    rows.write_text(FEEDBACK_ROWS)
     store_path.write_bytes(content)
     store_path.with_name("store.json.bak").write_bytes(VALID)
     before = snapshot(tmp_path)
 
-    result = cli(*(arg.format(batch=batch) for arg in command))
+    result = cli(*(arg.format(batch=batch, rows=rows) for arg in command))
 
     assert_refused(result, "store.json")
     assert snapshot(tmp_path) == before
@@ -157,8 +192,14 @@ def test_init_force_replaces_a_bad_store_and_keeps_its_bytes_as_backup(
 
 @pytest.mark.parametrize(
     "command",
-    [("--as", "maria", "pending"), ("import", "{batch}"), ("init", "--force")],
-    ids=["pending", "import", "init-force"],
+    [
+        ("--as", "maria", "pending"),
+        ("import", "{batch}"),
+        ("init", "--force"),
+        GIVE,
+        MARK_UNATTENDED,
+    ],
+    ids=["pending", "import", "init-force", "give", "mark-unattended"],
 )
 def test_a_folder_where_the_store_should_be_is_refused(
     cli: Runner, store_path: Path, tmp_path: Path, command: tuple[str, ...]
@@ -323,10 +364,20 @@ MODES = {
         "permission denied",
     ),
     "no-access-file": ("store.json", 0o000, ("show", "S-1"), "permission denied"),
+    "unreadable-file-give": ("store.json", 0o200, GIVE, "permission denied"),
     "read-only-file": ("store.json", 0o400, ("import", "{batch}"), "permission denied"),
+    "read-only-file-give": ("store.json", 0o400, GIVE, "permission denied"),
+    "read-only-file-mark": (
+        "store.json",
+        0o400,
+        MARK_UNATTENDED,
+        "permission denied",
+    ),
     "read-only-folder": (".", 0o555, ("import", "{batch}"), "not writable"),
+    "read-only-folder-give": (".", 0o555, GIVE, "not writable"),
     "read-only-folder-init": (".", 0o555, ("init", "--force"), "not writable"),
     "read-only-lock": ("store.json.lock", 0o400, ("import", "{batch}"), "cannot lock"),
+    "read-only-lock-give": ("store.json.lock", 0o400, GIVE, "cannot lock"),
 }
 
 
