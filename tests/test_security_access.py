@@ -183,3 +183,74 @@ def test_the_focus_and_notes_never_reach_a_student_report(
     for text in (printed.stdout, report.read_text()):
         assert SECRET_FOCUS not in text
         assert SECRET_NOTE not in text
+
+
+def feedback_file(folder: Path, session: str) -> Path:
+    path = folder / f"feedback-{session}.jsonl"
+    path.write_text(
+        json.dumps(
+            {
+                "session": session,
+                "completed": True,
+                "platform": "zoom",
+                "eval": "fluency=+",
+                "goal": "narrative-tenses",
+                "add_to_plan": True,
+                "focus": "Tenses",
+                "language_seen": "had been -ing",
+                "follow_up": "Drills",
+            }
+        )
+    )
+    return path
+
+
+def assert_batch_refused(cli: Runner, store: Path, tutor: str, batch: Path) -> str:
+    before = store.read_bytes()
+
+    result = cli("--as", tutor, "give", "--no-input", "--from", str(batch))
+
+    assert result.code in (1, 4), result.stderr
+    assert result.stderr.splitlines()[-1].endswith("nothing was saved")
+    assert store.read_bytes() == before
+    return result.stderr
+
+
+def test_a_batch_cannot_give_feedback_on_another_tutors_session(
+    cli: Runner, two_tutors: Path, tmp_path: Path
+) -> None:
+    said = assert_batch_refused(cli, two_tutors, "t1", feedback_file(tmp_path, "t0-0"))
+
+    assert "taught by t0, not t1" in said
+
+
+def test_a_batch_cannot_change_a_locked_session(
+    cli: Runner, two_tutors: Path, tmp_path: Path
+) -> None:
+    locked = cli("--as", "t0", "mark-unattended", "t0-0", "--yes", "--no-input")
+    assert locked.code == 0, locked.stderr
+
+    said = assert_batch_refused(cli, two_tutors, "t0", feedback_file(tmp_path, "t0-0"))
+
+    assert "is locked" in said
+
+
+def test_a_tutor_sees_only_their_own_sessions_with_a_shared_student(
+    cli: Runner, two_tutors: Path
+) -> None:
+    result = cli("--as", "t1", "sessions", "--student", "ST-0", "--json")
+
+    assert result.code == 0, result.stderr
+    assert [row["id"] for row in json.loads(result.stdout)] == ["t1-0"]
+
+
+def test_a_tutor_cannot_write_admin_only_stats_to_a_file(
+    cli: Runner, two_tutors: Path, tmp_path: Path
+) -> None:
+    export = tmp_path / "all.csv"
+
+    assert_not_allowed(
+        cli, two_tutors, "--as", "t0", "stats", "--all", "-o", str(export), said="admin"
+    )
+
+    assert not export.exists()
