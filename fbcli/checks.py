@@ -14,22 +14,22 @@ import errno
 import os
 import stat
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import orjson
 
-from fbcli.rules.model import Feedback, PlanChange, Session, Student, Tutor
+from fbcli.store.atomic import leftover_temps
 from fbcli.store.base import SCHEMA_VERSION
+from fbcli.store.records import FIELDS, MalformedRecord, check_record
 
 Level = Literal["error", "warning"]
 
 # The same names as the JSON store's; kept here so that checking a store does
 # not load TinyDB.
 TABLES = ("meta", "tutors", "students", "sessions", "feedback", "plan_changes")
-TEMP_PREFIX = ".fbcli-tmp-"
 
 # Past this many findings of one kind, the rest are counted, not listed.
 MAX_LISTED = 10
@@ -120,52 +120,16 @@ def check_shape(data: Any) -> list[Finding]:
     return []
 
 
-READERS: dict[str, Callable[[Record], object]] = {
-    "tutors": Tutor.from_record,
-    "students": Student.from_record,
-    "sessions": Session.from_record,
-    "feedback": Feedback.from_record,
-    "plan_changes": PlanChange.from_record,
-}
-
-
 def check_records(data: dict[str, dict[str, Record]]) -> list[Finding]:
     """Every record must read as what its table holds, or commands would fail on it."""
     problems = []
-    for name, read in READERS.items():
+    for name in FIELDS:
         for doc_id, record in data.get(name, {}).items():
-            problem = _record_problem(name, record, read)
-            if problem:
+            try:
+                check_record(name, record)
+            except MalformedRecord as problem:
                 problems.append(f"{name} record {doc_id}: {problem}")
     return _listed("error", "records", problems, "malformed records")
-
-
-# Fields other records refer to or tables show: they must be text.
-TEXT_FIELDS = {
-    "tutors": ("id", "name"),
-    "students": ("id", "name"),
-    "sessions": ("id", "tutor", "student"),
-    "feedback": ("session", "tutor"),
-    "plan_changes": ("student", "goal", "by"),
-}
-
-
-def _record_problem(name: str, record: Record, read: Callable[[Record], object]) -> str:
-    try:
-        value = read(record)
-    except KeyError as missing:
-        return f"{missing.args[0]!r} is missing"
-    except (TypeError, ValueError, AttributeError, OverflowError) as problem:
-        return f"cannot be read ({problem})"
-    for key in TEXT_FIELDS[name]:
-        if not isinstance(record[key], str):
-            return f"its {key} {record[key]!r} is not text"
-    if isinstance(value, Session):
-        try:
-            value.end  # noqa: B018 - only whether it can be computed matters
-        except OverflowError:
-            return f"its start {record['start']!r} is out of range"
-    return ""
 
 
 def check_unknown_tables(data: dict[str, Any]) -> list[Finding]:
@@ -349,7 +313,7 @@ def check_folder(path: Path, checkup: Checkup) -> None:
             f"the folder {folder} is not writable; commands that save would fail",
         )
     check_lock(lock_path(path), checkup)
-    leftovers = sorted(p.name for p in folder.glob(TEMP_PREFIX + "*"))
+    leftovers = [p.name for p in leftover_temps(path)]
     if leftovers:
         checkup.add(
             "warning",

@@ -13,7 +13,7 @@ import pytest
 
 from fbcli.checks import check_data, check_versions
 from fbcli.store import open_store
-from fbcli.store.json_store import TEMP_PREFIX
+from fbcli.store.atomic import temp_prefix
 from tests.conftest import Runner
 from tests.test_store import BAD_STORES
 
@@ -162,7 +162,7 @@ def test_a_folder_in_place_of_the_store_is_named(cli: Runner, store_path: Path) 
         ({"1": {"id": "S-1", "tutor": "maria"}}, "'student' is missing"),
         (
             {"1": {"id": "S-1", "tutor": "maria", "student": "ST-1", "start": "x"}},
-            "cannot be read",
+            "its start 'x' is not an ISO 8601 time with an offset",
         ),
         (
             {"1": {"id": 7, "tutor": "maria", "student": "ST-1", "start": T}},
@@ -298,12 +298,15 @@ def test_a_store_open_to_other_users_is_a_warning(cli: Runner, healthy: Path) ->
 
 
 def test_leftover_temporary_files_are_named(cli: Runner, healthy: Path) -> None:
-    (healthy.parent / f"{TEMP_PREFIX}abc").write_bytes(b"{half")
+    leftover = f"{temp_prefix(healthy)}abc12345"
+    (healthy.parent / leftover).write_bytes(b"{half")
+    # Another store's temporary file in the same folder is not this one's.
+    (healthy.parent / ".other.json.fbcli-tmp-abc12345").write_bytes(b"{")
 
     result = cli("doctor")
 
     assert result.code == 1
-    assert f"1 temporary files left by an interrupted write ({TEMP_PREFIX}abc)" in (
+    assert f"1 temporary files left by an interrupted write ({leftover})" in (
         result.stdout
     )
 
@@ -358,7 +361,7 @@ def test_doctor_never_writes(cli: Runner, healthy: Path, fault: str) -> None:
     elif fault == "orphans":
         write(healthy, school(feedback={"1": feedback("S-404")}))
     elif fault == "temp-file":
-        (healthy.parent / f"{TEMP_PREFIX}x").write_bytes(b"")
+        (healthy.parent / f"{temp_prefix(healthy)}x1234567").write_bytes(b"")
     elif fault == "open-mode":
         healthy.chmod(0o666)
     elif fault == "missing":

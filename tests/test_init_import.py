@@ -100,6 +100,22 @@ def test_init_makes_the_data_folder_when_no_path_is_given(
     assert (Path(env["XDG_DATA_HOME"]) / "fbcli" / "store.json").is_file()
 
 
+def test_db_comes_before_fbcli_db_which_comes_before_the_data_folder(
+    cli: Runner, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    named = tmp_path / "named.json"
+    from_env = Path(env["FBCLI_DB"])
+    in_data_folder = Path(env["XDG_DATA_HOME"]) / "fbcli" / "store.json"
+
+    assert cli("--db", str(named), "init").code == 0
+    assert named.is_file() and not from_env.exists()
+    assert cli("init").code == 0
+    assert from_env.is_file() and not in_data_folder.exists()
+    monkeypatch.delenv("FBCLI_DB")
+    assert cli("init").code == 0
+    assert in_data_folder.is_file()
+
+
 def test_import_loads_tutors_students_and_sessions(cli: Runner, tmp_path: Path) -> None:
     cli("init")
     export = write_json(tmp_path / "school.json", SCHOOL)

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from fbcli.store.json_store import TEMP_PREFIX
 from tests.conftest import NOW, Result, Runner
 
 SCHOOL = {
@@ -454,5 +453,5 @@ def test_doctor_names_what_the_user_may_not_do(
 
 def snapshot_as_root(folder: Path) -> dict[str, bytes]:
     names = sorted(p.name for p in folder.iterdir())
-    assert not [name for name in names if name.startswith(TEMP_PREFIX)]
+    assert not [name for name in names if ".fbcli-tmp-" in name]
     return {name: (folder / name).read_bytes() for name in names}

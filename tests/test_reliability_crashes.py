@@ -31,7 +31,6 @@ import pytest
 from bench.generate import BACKFILL_TUTOR, generate
 from fbcli.rules.model import Student
 from fbcli.store import open_store
-from fbcli.store.json_store import TEMP_PREFIX
 from tests.conftest import NOW
 
 SESSIONS = 10_000
@@ -74,7 +73,7 @@ def backlog(
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(TEMP_PREFIX))
+    return sorted(p.name for p in folder.iterdir() if ".fbcli-tmp-" in p.name)
 
 
 @dataclass

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import stat
 import time
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from fbcli.errors import StoreError
 from fbcli.rules.model import Feedback, PlanChange, Session, Student, Tutor
 from fbcli.store import open_store
-from fbcli.store.json_store import TEMP_PREFIX
+from fbcli.store.atomic import temp_prefix
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -149,14 +150,21 @@ def test_temporary_files_left_by_a_killed_writer_go_with_the_next_write(
 ) -> None:
     path = tmp_path / "store.json"
     make_store(path)
-    leftover = tmp_path / f"{TEMP_PREFIX}abandoned"
+    leftover = tmp_path / f"{temp_prefix(path)}abandon1"
     leftover.write_bytes(b"{half")
+    link = tmp_path / f"{temp_prefix(path)}bak-4242"
+    link.write_bytes(b"{")
+    # Another store's writer may still be writing this one: it stays.
+    theirs = tmp_path / ".other.json.fbcli-tmp-abandon1"
+    theirs.write_bytes(b"{half")
 
     with open_store(str(path), write=True) as store:
         store.put_students([Student("ST-9", "Zed")])
 
-    assert not leftover.exists()
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)] == []
+    assert not leftover.exists() and not link.exists()
+    assert [p.name for p in tmp_path.iterdir() if "fbcli-tmp" in p.name] == [
+        theirs.name
+    ]
 
 
 def test_create_refuses_an_existing_file(tmp_path: Path) -> None:
@@ -289,12 +297,30 @@ def test_the_file_is_plain_tinydb_json(tmp_path: Path) -> None:
     raw = path.read_bytes()
     data = orjson.loads(raw)
     assert data["meta"]["1"]["schema_version"] == 1
-    # The length of each table's block, which lets fbcli split the file unread.
-    for name, size in data["meta"]["1"]["blocks"].items():
-        assert (
-            f'"{name}":{{'.encode()
-            + raw.split(f'"{name}":{{'.encode())[1][:size]
-            + b"\n}"
-            in raw
-        )
+    # The length and CRC-32 of each table's block, which let fbcli split the
+    # file unread and trust the blocks it does not parse.
+    for name, block in data["meta"]["1"]["blocks"].items():
+        head = f'\n"{name}":{{'.encode()
+        lines = raw.split(head)[1][: block["size"]]
+        assert head + lines + b"\n}" in raw
+        assert zlib.crc32(lines) == block["crc32"]
     assert sorted(r["id"] for r in data["sessions"].values()) == ["S-1", "S-2"]
+
+
+@pytest.mark.parametrize("what", ["missing", "folder"])
+def test_a_writer_refused_for_want_of_a_store_leaves_no_lock_file(
+    tmp_path: Path, what: str
+) -> None:
+    path = tmp_path / "store.json"
+    if what == "folder":
+        path.mkdir()
+
+    with (
+        pytest.raises(StoreError, match=r"no store at|is a folder"),
+        open_store(str(path), write=True),
+    ):
+        pass
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == (
+        ["store.json"] if what == "folder" else []
+    )

@@ -241,9 +241,14 @@ def test_adding_feedback_appends_without_changing_the_rest(
     assert {k: v for k, v in after.items() if k not in ("feedback", "meta")} == {
         k: v for k, v in before.items() if k not in ("feedback", "meta")
     }
-    sizes = after["meta"]["1"].pop("blocks")
+    blocks = after["meta"]["1"].pop("blocks")
     assert after["meta"] == {"1": {"schema_version": 1}}
-    assert sizes["feedback"] > before["meta"]["1"]["blocks"]["feedback"]
+    assert (
+        blocks["feedback"]["size"] > before["meta"]["1"]["blocks"]["feedback"]["size"]
+    )
+    assert {k: v for k, v in blocks.items() if k != "feedback"} == {
+        k: v for k, v in before["meta"]["1"]["blocks"].items() if k != "feedback"
+    }
 
 
 def test_a_version_already_stored_is_refused_from_the_lines(tmp_path: Path) -> None:
@@ -300,7 +305,8 @@ def test_a_block_whose_recorded_length_is_wrong_is_found_by_its_end(
     edited = raw.replace(b'"name":"Maria"', b'"name":"Maria Lopez"')
     blocks = split_blocks(edited)
     assert blocks is not None
-    assert not blocks["tutors"].sized and blocks["sessions"].sized
+    assert blocks["tutors"].checksum is None
+    assert blocks["sessions"].checksum is not None
     path.write_bytes(edited)
 
     after = everything(path)

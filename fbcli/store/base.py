@@ -9,7 +9,7 @@ store exactly as it was.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -62,8 +62,14 @@ class Store(ABC):
         """The latest feedback by session id, for sessions of a tutor and/or student."""
 
     @abstractmethod
-    def first_given_times(self) -> dict[str, datetime]:
-        """When feedback was first given, for every session whose feedback was amended."""
+    def first_given_times(
+        self, sessions: Collection[str] | None = None
+    ) -> dict[str, datetime]:
+        """When feedback was first given, for each session whose feedback was amended.
+
+        Of these ``sessions`` (ids), or of every session when None, in one
+        read; a session never amended is left out, its one version says it.
+        """
 
     @abstractmethod
     def plan_changes(self, student: str | None = None) -> list[PlanChange]:

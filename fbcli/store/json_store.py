@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,11 +36,18 @@ from fbcli.rules.model import (
     Tutor,
     parse_time,
 )
+from fbcli.store.atomic import write_atomically
 from fbcli.store.base import SCHEMA_VERSION, Store
-from fbcli.store.tables import Buffer, MalformedTable, Table, file_parts, split_blocks
+from fbcli.store.records import MalformedRecord, check_record
+from fbcli.store.tables import (
+    MalformedTable,
+    Table,
+    block_record,
+    file_parts,
+    split_blocks,
+)
 
 TABLES = ("meta", "tutors", "students", "sessions", "feedback", "plan_changes")
-TEMP_PREFIX = ".fbcli-tmp-"
 
 Record = dict[str, Any]
 
@@ -58,9 +65,12 @@ class SnapshotStorage(Storage):
         self.data = data
 
 
-def read_store_file(path: Path) -> bytes:
-    """The store file's bytes, or a one-line refusal."""
+def read_store_file(path: Path, *, probe: bool = False) -> bytes:
+    """The store file's bytes (none when ``probe``), or a one-line refusal."""
     try:
+        if probe:
+            with path.open("rb"):
+                return b""
         return path.read_bytes()
     except FileNotFoundError:
         raise StoreError(f"no store at {path}; create one with 'fbcli init'") from None
@@ -77,14 +87,22 @@ def parse_store(path: Path, raw: bytes) -> dict[str, Table]:
     blocks = split_blocks(raw)
     if blocks is not None:
         tables = {
-            name: Table(name, source=raw, span=(start, end), sized=sized)
-            for name, (start, end, sized) in blocks.items()
+            name: Table(name, source=raw, span=(start, end), checksum=checksum)
+            for name, (start, end, checksum) in blocks.items()
         }
         meta = tables.get("meta")
         try:
             check_version(path, meta.records() if meta else {})
         except MalformedTable:
             raise StoreError(malformed(path, "meta")) from None
+        for name, block in blocks.items():
+            if block.checksum is None:
+                # Not as fbcli wrote it: read it all now, so damage anywhere
+                # in it is refused before anything is shown or saved.
+                try:
+                    check_records(path, name, tables[name].records())
+                except MalformedTable:
+                    raise StoreError(malformed(path, name)) from None
         return tables
     try:
         data = orjson.loads(raw)
@@ -93,7 +111,25 @@ def parse_store(path: Path, raw: bytes) -> dict[str, Table]:
             f"{path} is not a valid store (not JSON); see 'fbcli doctor'"
         ) from None
     check_shape(path, data)
+    for name, records in data.items():
+        check_records(path, name, records)
     return {name: Table(name, records=records) for name, records in data.items()}
+
+
+def check_records(path: Path, table: str, records: dict[str, Record]) -> None:
+    """Refuse a table with a record commands could not read.
+
+    Blocks fbcli wrote and that still have their checksum hold only records
+    it made, so only the others are read through here.
+    """
+    for doc_id, record in records.items():
+        try:
+            check_record(table, record)
+        except MalformedRecord as problem:
+            raise StoreError(
+                f"{path} is not a valid store ({table} record {doc_id}: {problem}); "
+                "see 'fbcli doctor'"
+            ) from None
 
 
 def malformed(path: Path, table: str) -> str:
@@ -127,61 +163,6 @@ def empty_store() -> dict[str, Table]:
     tables = {name: Table(name, records={}) for name in TABLES}
     tables["meta"].append([{"schema_version": SCHEMA_VERSION}])
     return tables
-
-
-def write_atomically(
-    path: Path, payload: bytes | Sequence[Buffer], *, keep_backup: bool
-) -> None:
-    """Replace ``path`` with ``payload`` so that a crash leaves old or new, never half."""
-    folder = path.parent
-    for stale in folder.glob(TEMP_PREFIX + "*"):
-        # Only a killed writer leaves these, and the caller holds the lock.
-        with contextlib.suppress(OSError):
-            stale.unlink()
-    fd, temp_name = _make_temp(folder)
-    try:
-        with os.fdopen(fd, "wb") as temp:
-            for part in [payload] if isinstance(payload, bytes) else payload:
-                temp.write(part)
-            temp.flush()
-            os.fsync(temp.fileno())
-        if keep_backup and path.exists():
-            backup = path.with_name(path.name + ".bak")
-            link = folder / f"{TEMP_PREFIX}bak-{os.getpid()}"
-            os.link(path, link)
-            link.replace(backup)
-            # rename() does nothing when both names are one file already, as
-            # when a writer was killed after keeping the backup.
-            with contextlib.suppress(FileNotFoundError):
-                link.unlink()
-        Path(temp_name).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(temp_name).unlink()
-        raise
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
-def _make_temp(folder: Path) -> tuple[int, str]:
-    import tempfile
-
-    try:
-        # mkstemp creates the file readable and writable by its owner only.
-        return tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
-    except FileNotFoundError:
-        raise StoreError(
-            f"cannot write the store: folder {folder} does not exist"
-        ) from None
-    except PermissionError:
-        raise StoreError(f"cannot write the store: {folder} is not writable") from None
-    except OSError as error:
-        raise StoreError(
-            f"cannot write the store in {folder}: {error.strerror}"
-        ) from None
 
 
 class JsonStore(Store):
@@ -233,6 +214,10 @@ class JsonStore(Store):
             raise StoreError(
                 f"cannot open the store: folder {self.path.parent} does not exist"
             )
+        if not self.create:
+            # Refuse a missing store or a folder before leaving a lock file
+            # beside it; the read under the lock says the same again.
+            read_store_file(self.path, probe=True)
         try:
             # Created here, so that it is readable and writable by its owner only.
             os.close(os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
@@ -279,16 +264,23 @@ class JsonStore(Store):
                 self._upsert(name, records)
             else:
                 self._tables[name].append(records)
+        blocks = {
+            name: table.written()
+            for name, table in self._tables.items()
+            if name != "meta"
+        }
         meta = self._tables["meta"].records()
         if meta:
             first = next(iter(meta.values()))
             first["blocks"] = {
-                name: table.size()
-                for name, table in self._tables.items()
-                if name != "meta"
+                name: block_record(size, checksum)
+                for name, (_, size, checksum) in blocks.items()
             }
+        # The meta table goes first, so that the next read finds the record
+        # of every block before the blocks themselves.
+        meta_parts, _, _ = self._tables["meta"].written()
         payload = file_parts(
-            (name, table.parts()) for name, table in self._tables.items()
+            [("meta", meta_parts), *((name, b[0]) for name, b in blocks.items())]
         )
         write_atomically(self.path, payload, keep_backup=True)
 
@@ -401,10 +393,18 @@ class JsonStore(Store):
             session: Feedback.from_record(record) for session, record in newest.items()
         }
 
-    def first_given_times(self) -> dict[str, datetime]:
+    def first_given_times(
+        self, sessions: Iterable[str] | None = None
+    ) -> dict[str, datetime]:
+        records: Iterable[Record]
+        if sessions is None:
+            records = self._all("feedback")
+        else:
+            found = self._tables["feedback"].find_each("session", list(sessions))
+            records = (record for versions in found.values() for record in versions)
         first: dict[str, tuple[int, str]] = {}
         amended: set[str] = set()
-        for record in self._all("feedback"):
+        for record in records:
             session, version = record["session"], record.get("version", 1)
             kept = first.get(session)
             if kept is not None:

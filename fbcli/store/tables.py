@@ -26,6 +26,7 @@ file written by another tool) is simply parsed whole.
 from __future__ import annotations
 
 import re
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
@@ -62,15 +63,16 @@ Span = tuple[int, int]
 class Block(NamedTuple):
     start: int
     end: int
-    sized: bool  # its length is the one fbcli recorded when it wrote it
+    checksum: int | None  # the CRC-32 fbcli recorded, when the block still has it
 
 
 def split_blocks(raw: bytes) -> dict[str, Block] | None:
     """Where each table's block of document lines lies in ``raw``.
 
-    fbcli records each block's length in the meta table, which comes first,
-    so a file it wrote is split without reading through it; a block whose
-    recorded length does not fit is found by its closing line instead.
+    fbcli records each block's length and CRC-32 in the meta table, which
+    comes first, so a file it wrote is split without reading through it; a
+    block whose recorded length does not fit is found by its closing line
+    instead, and one whose checksum does not match is marked unverified.
     None if ``raw`` is not laid out in blocks at all: a file from another
     tool, or a damaged one, goes to the whole-file JSON parse, which reads
     the first and refuses the second.
@@ -78,7 +80,7 @@ def split_blocks(raw: bytes) -> dict[str, Block] | None:
     if not raw.startswith(b'{\n"') or b"\x00" in raw:
         return None
     blocks: dict[str, Block] = {}
-    sizes: dict[str, int] = {}
+    recorded: dict[str, tuple[int, int]] = {}
     pos = 1
     while True:
         if not raw.startswith(b'\n"', pos):
@@ -88,14 +90,16 @@ def split_blocks(raw: bytes) -> dict[str, Block] | None:
         if colon < 0 or not _NAME.fullmatch(name) or name.decode() in blocks:
             return None
         start = colon + 3
-        size = sizes.get(name.decode())
-        sized = size is not None and raw.startswith(b"\n}", start + size)
-        end = start + size if sized and size is not None else raw.find(b"\n}", start)
+        size, checksum = recorded.get(name.decode(), (-1, None))
+        sized = size >= 0 and raw.startswith(b"\n}", start + size)
+        end = start + size if sized else raw.find(b"\n}", start)
         if end < 0 or (end > start and not raw.startswith(b'\n"', start)):
             return None
-        blocks[name.decode()] = Block(start, end, sized)
+        if not sized or zlib.crc32(memoryview(raw)[start:end]) != checksum:
+            checksum = None
+        blocks[name.decode()] = Block(start, end, checksum)
         if not blocks.keys() - {"meta"}:
-            sizes = recorded_sizes(raw[start:end])
+            recorded = recorded_blocks(raw[start:end])
         pos = end + 2
         if raw.startswith(b",", pos):
             pos += 1
@@ -104,16 +108,27 @@ def split_blocks(raw: bytes) -> dict[str, Block] | None:
         return blocks if ending in (b"\n}\n", b"\n}") else None
 
 
-def recorded_sizes(meta: bytes) -> dict[str, int]:
-    """The block lengths the meta table's block records, if it is readable."""
+def recorded_blocks(meta: bytes) -> dict[str, tuple[int, int]]:
+    """Each block's length and CRC-32 as the meta table records them, if readable."""
     try:
         records = orjson.loads(b"{" + meta + b"}")
-        sizes = next(iter(records.values())).get("blocks")
+        blocks = next(iter(records.values())).get("blocks")
     except (orjson.JSONDecodeError, AttributeError, StopIteration):
         return {}
-    if not isinstance(sizes, dict):
+    if not isinstance(blocks, dict):
         return {}
-    return {k: v for k, v in sizes.items() if isinstance(v, int) and v >= 0}
+    recorded = {}
+    for name, block in blocks.items():
+        if isinstance(block, dict):
+            size, checksum = block.get("size"), block.get("crc32")
+            if isinstance(size, int) and size >= 0 and isinstance(checksum, int):
+                recorded[name] = (size, checksum)
+    return recorded
+
+
+def block_record(size: int, checksum: int) -> dict[str, int]:
+    """What the meta table records of a block."""
+    return {"size": size, "crc32": checksum}
 
 
 def file_parts(blocks: Iterable[tuple[str, Sequence[Buffer]]]) -> list[Buffer]:
@@ -165,7 +180,7 @@ class Table:
         block: bytes | None = None,
         source: bytes = b"",
         span: Span | None = None,
-        sized: bool = False,
+        checksum: int | None = None,
     ) -> None:
         self.name = name
         self._records = records
@@ -175,8 +190,9 @@ class Table:
         self._start, self._end = span or (0, 0)
         self._added: list[bytes] = []
         self._groups: dict[str, dict[str, list[Record]]] = {}
-        # A block of the length fbcli wrote is fbcli's own, compact output.
-        self._compact: bool | None = True if sized else None
+        # A block with the checksum fbcli recorded is fbcli's own, compact output.
+        self._checksum = checksum
+        self._compact: bool | None = True if checksum is not None else None
         self._reset_lines()
 
     def _reset_lines(self) -> None:
@@ -202,6 +218,7 @@ class Table:
             self._records = records
             self._source, self._start, self._end = b"", 0, 0
             self._added = []
+            self._checksum = None
             self._reset_lines()
         return self._records
 
@@ -251,9 +268,16 @@ class Table:
         empty = self._start == self._end and not self._added
         self._added.append(block_of(added) if empty else b"," + block_of(added))
 
-    def size(self) -> int:
-        """The length in bytes of the block as it is to be written."""
-        return sum(len(part) for part in self.parts())
+    def written(self) -> tuple[list[Buffer], int, int]:
+        """The block as it is to be written, in pieces, with its length and CRC-32."""
+        parts = self.parts()
+        checksum, unsummed = 0, parts
+        if self._records is None and self._checksum is not None:
+            # The stored bytes are the ones summed when the file was read.
+            checksum, unsummed = self._checksum, parts[1:]
+        for part in unsummed:
+            checksum = zlib.crc32(part, checksum)
+        return parts, sum(len(part) for part in parts), checksum
 
     def parts(self) -> list[Buffer]:
         """The table's block as it is to be written, in pieces."""
