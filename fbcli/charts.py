@@ -363,7 +363,16 @@ def _draw_one(
         .append("  ")
         .append_text(great_words),
     )
-    table.add_row("Doing great awards", str(figures.doing_great_awards), None)
+    award_due = (
+        Text(
+            f"{_count_of(figures.overdue_students, 'student')} at "
+            f"{settings.doing_great_band[1]}+ sessions without one",
+            "yellow",
+        )
+        if figures.overdue_students
+        else None
+    )
+    table.add_row("Doing great awards", str(figures.doing_great_awards), award_due)
     table.add_row(
         "  sessions between",
         Text(
@@ -628,6 +637,10 @@ def draw_student(
     between = stats.sessions_between_awards
     if between is not None:
         line.append(f"; every {between:.1f} sessions on average")
+    if stats.overdue:
+        line.append(
+            f"; none in the last {stats.sessions_since_award} sessions", "yellow"
+        )
     console.print(line)
 
 

@@ -134,6 +134,7 @@ TUTOR_COLUMNS = (
     "doing_great_awards",
     "sessions_between_awards",
     "doing_great_mark",
+    "doing_great_overdue_students",
     "tech_issues",
     "tech_issues_by_platform",
 )
@@ -196,6 +197,7 @@ def tutor_record(figures: TutorFigures) -> dict[str, Any]:
             "awards": figures.doing_great_awards,
             "sessions_between_awards": _rounded(figures.sessions_between_awards, 2),
             "mark": figures.doing_great_mark,
+            "overdue_students": figures.overdue_students,
         },
         "feedback": {
             "given": figures.feedback_given,
@@ -246,6 +248,7 @@ def tutor_row(figures: TutorFigures) -> list[Cell]:
         figures.doing_great_awards,
         _rounded(figures.sessions_between_awards, 2),
         figures.doing_great_mark,
+        figures.overdue_students,
         figures.tech_issues,
         platforms_cell(figures),
     ]
@@ -345,6 +348,7 @@ def student_document(
                 for award in stats.doing_great
             ],
             "sessions_between_awards": _rounded(stats.sessions_between_awards, 2),
+            "sessions_since_award": stats.sessions_since_award,
         },
         "sessions": [session_record(line) for line in stats.sessions],
     }

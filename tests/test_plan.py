@@ -29,6 +29,13 @@ SCHOOL = {
         {"id": "ST-3", "name": "Cy Doe"},
     ],
     "sessions": [
+        # Held before ST-1's plan was set: a tutor may change it once they met.
+        {
+            "id": "S-0",
+            "tutor": "maria",
+            "student": "ST-1",
+            "start": "2026-10-30T10:00Z",
+        },
         {
             "id": "S-1",
             "tutor": "maria",
@@ -54,7 +61,7 @@ PLAN_SET_AT = "2026-11-01T09:00:00+00:00"
 def school(
     cli: Runner, tmp_path: Path, store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """ST-1 has a plan of one goal set by maria on 1 November, and two sessions."""
+    """ST-1 has a plan of one goal set by maria on 1 November, and three sessions."""
     cli("init")
     export = tmp_path / "school.json"
     export.write_text(json.dumps(SCHOOL))
@@ -242,13 +249,30 @@ def test_removing_the_last_goal_is_allowed_with_allow_empty(
     assert plan_of(cli) == []
 
 
-def test_a_tutor_with_a_scheduled_session_may_set_the_first_plan(
-    cli: Runner, school: Path
+def test_a_tutor_may_set_the_first_plan_once_their_session_has_started(
+    cli: Runner, school: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("FBCLI_NOW", "2026-12-02T10:05:00+00:00")
+
     result = cli("--as", "tom", "plan", "set", "ST-3", "articles")
 
-    assert result.code == 0
+    assert result.code == 0, result.stderr
     assert plan_of(cli, "ST-3") == ["articles"]
+
+
+def test_a_tutor_with_a_session_only_scheduled_may_not_change_the_plan(
+    cli: Runner, school: Path
+) -> None:
+    before = school.read_bytes()
+
+    result = cli("--as", "tom", "plan", "set", "ST-3", "articles")
+
+    assert result.code == 4
+    assert result.stderr == (
+        "error: tom has had no session with ST-3 yet; only an admin, or a tutor "
+        "once their session with ST-3 has started, may change the study plan\n"
+    )
+    assert school.read_bytes() == before
 
 
 # Every way a command can fail, and that it then writes nothing.
@@ -304,8 +328,9 @@ def test_a_tutor_with_a_scheduled_session_may_set_the_first_plan(
         pytest.param(
             ("--as", "tom", "plan", "add", "ST-1", "articles"),
             4,
-            "error: tom has no session with ST-1; only an admin or one of ST-1's "
-            "tutors may change the study plan\n",
+            "error: tom has had no session with ST-1 yet; only an admin, or a "
+            "tutor once their session with ST-1 has started, may change the study "
+            "plan\n",
             id="not-their-student",
         ),
         pytest.param(
@@ -339,7 +364,7 @@ def test_a_change_dated_before_the_last_one_is_refused(
 ) -> None:
     monkeypatch.setenv("FBCLI_NOW", "2026-10-01T09:00:00+00:00")
 
-    result = cli("--as", "maria", "plan", "add", "ST-1", "articles")
+    result = cli("--as", "olga", "plan", "add", "ST-1", "articles")
 
     assert result.code == 1
     assert "last changed at 2026-11-01T09:00:00+00:00" in result.stderr

@@ -209,30 +209,49 @@ def test_a_change_that_changes_nothing_may_come_from_the_past() -> None:
 
 MARIA = Tutor("maria", "Maria")
 OLGA = Tutor("olga", "Olga", role="admin")
+# Sessions start at hour 10 and last 30 minutes.
+SESSION_HOURS = 10
 
 
-def session(student: str, hours: float = 10) -> Session:
+def session(student: str, hours: float = SESSION_HOURS) -> Session:
     return Session(f"S-{student}", "maria", student, at(hours))
 
 
 @pytest.mark.parametrize(
-    ("tutor", "sessions"),
+    ("tutor", "sessions", "now"),
     [
-        pytest.param(MARIA, [session("ST-2"), session("ST-1")], id="tutor-past"),
-        pytest.param(MARIA, [session("ST-1", hours=10_000)], id="tutor-scheduled"),
-        pytest.param(OLGA, [], id="admin-without-sessions"),
+        pytest.param(MARIA, [session("ST-2"), session("ST-1")], 11, id="tutor-past"),
+        pytest.param(MARIA, [session("ST-1")], 10.25, id="tutor-during-the-session"),
+        pytest.param(MARIA, [session("ST-1")], 10, id="tutor-at-the-start"),
+        pytest.param(OLGA, [], 11, id="admin-without-sessions"),
+        pytest.param(OLGA, [session("ST-1")], 9, id="admin-before-any-session"),
     ],
 )
-def test_who_may_change_a_plan(tutor: Tutor, sessions: list[Session]) -> None:
-    check_may_change_plan(tutor, "ST-1", sessions)
+def test_who_may_change_a_plan(
+    tutor: Tutor, sessions: list[Session], now: float
+) -> None:
+    check_may_change_plan(tutor, "ST-1", sessions, at(now))
 
 
-def test_a_tutor_without_a_session_with_the_student_may_not_change_the_plan() -> None:
+@pytest.mark.parametrize(
+    ("sessions", "now"),
+    [
+        pytest.param([session("ST-2")], 11, id="only-other-students"),
+        pytest.param([session("ST-1")], 9.99, id="scheduled-not-started"),
+        pytest.param([], 11, id="no-session"),
+    ],
+)
+def test_a_tutor_who_has_had_no_session_with_the_student_may_not_change_the_plan(
+    sessions: list[Session], now: float
+) -> None:
     with pytest.raises(NotYourStudent) as refused:
-        check_may_change_plan(MARIA, "ST-1", [session("ST-2")])
+        check_may_change_plan(MARIA, "ST-1", sessions, at(now))
 
     assert refused.value.exit_code == 4
-    assert "maria" in refused.value.message
+    assert refused.value.message == (
+        "maria has had no session with ST-1 yet; only an admin, or a tutor once "
+        "their session with ST-1 has started, may change the study plan"
+    )
 
 
 def feedback(session: Session, goal: str | None) -> Feedback:
@@ -274,17 +293,129 @@ def test_an_empty_history_is_an_empty_plan() -> None:
     assert plan_goals([]) == []
 
 
-def test_a_goal_added_while_giving_the_feedback_counts_for_that_session() -> None:
-    session_start = START + timedelta(days=3)
-    given = session_start + timedelta(minutes=40)
-    feedback = Feedback("S-1", "ana", given, completed=True, goal="idioms")
-    added_with_it = [PlanChange("ST-1", "idioms", "add", given, "ana")]
-    added_later = [
-        PlanChange("ST-1", "idioms", "add", given + timedelta(hours=1), "ana")
+def test_plan_goals_count_amended_feedback_from_its_first_version() -> None:
+    history = [add("articles", 1), add("small-talk", 12)]
+    sessions = [
+        Session("S-1", "maria", "ST-1", at(10)),
+        Session("S-2", "maria", "ST-1", at(10.5)),
+    ]
+    latest = {
+        "S-1": Feedback("S-1", "maria", at(13), True, version=2, goal="small-talk"),
+        "S-2": Feedback("S-2", "maria", at(13), True, version=2, goal="small-talk"),
+    }
+    # S-2's feedback was first given when small-talk was added, S-1's before.
+    first_given = {"S-1": at(11), "S-2": at(12)}
+
+    goals = plan_goals(history, sessions, latest, first_given)
+
+    assert [(g.goal, g.sessions, g.counted) for g in goals] == [
+        ("articles", 0, 0),
+        ("small-talk", 2, 1),
     ]
 
-    assert counts_toward_progress(added_with_it, feedback)
-    assert not counts_toward_progress(added_later, feedback)
+
+# The progress rule. A session starts at hour 10 and its feedback is first
+# given at hour 11; some are amended at hour 20.
+
+FIRST_GIVEN = at(11)
+AMENDED = at(20)
+
+
+def topic(goal: str, given: datetime = FIRST_GIVEN, version: int = 1) -> Feedback:
+    return Feedback("S-ST-1", "maria", given, True, version=version, goal=goal)
+
+
+@pytest.mark.parametrize(
+    ("changes", "latest", "counts"),
+    [
+        pytest.param(
+            [add("articles", 1)], topic("articles"), True, id="in-the-plan-throughout"
+        ),
+        pytest.param(
+            [add("articles", 12)],
+            topic("articles"),
+            False,
+            id="added-after-the-feedback",
+        ),
+        pytest.param(
+            [add("articles", 12)],
+            topic("articles", AMENDED, version=2),
+            False,
+            id="added-after-the-feedback-then-amended",
+        ),
+        pytest.param(
+            [add("articles", 1), remove("articles", 12)],
+            topic("articles"),
+            True,
+            id="removed-after-the-feedback",
+        ),
+        pytest.param(
+            [add("articles", 1), remove("articles", 12)],
+            topic("articles", AMENDED, version=2),
+            True,
+            id="removed-after-the-feedback-then-amended",
+        ),
+        pytest.param(
+            [add("small-talk", 1), add("articles", 11)],
+            topic("articles"),
+            True,
+            id="added-with-the-feedback",
+        ),
+        pytest.param(
+            [add("articles", 10.5)],
+            topic("articles"),
+            True,
+            id="added-during-the-session-before-the-feedback",
+        ),
+        pytest.param(
+            [add("articles", 1), remove("articles", 10.5)],
+            topic("articles"),
+            True,
+            id="in-the-plan-at-the-start-removed-before-the-feedback",
+        ),
+        pytest.param(
+            [add("articles", 1), remove("articles", 9)],
+            topic("articles"),
+            False,
+            id="removed-before-the-session",
+        ),
+        pytest.param(
+            [add("articles", 1), add("small-talk", 12)],
+            topic("small-talk", AMENDED, version=2),
+            False,
+            id="amended-to-a-goal-added-after-the-first-feedback",
+        ),
+        pytest.param(
+            [add("articles", 1), add("small-talk", 1), remove("small-talk", 12)],
+            topic("small-talk", AMENDED, version=2),
+            True,
+            id="amended-to-a-goal-in-the-plan-then",
+        ),
+    ],
+)
+def test_a_session_counts_when_its_goal_was_in_the_plan_at_its_start_or_first_feedback(
+    changes: list[PlanChange], latest: Feedback, counts: bool
+) -> None:
+    assert (
+        counts_toward_progress(changes, session("ST-1"), latest, FIRST_GIVEN) is counts
+    )
+
+
+@given(changes_strategy, st.sampled_from(GOALS), st.integers(11, 40))
+def test_amending_feedback_never_changes_whether_a_session_counts(
+    changes: list[PlanChange], goal: str, amended_at: int
+) -> None:
+    first = topic(goal)
+    amended = topic(goal, at(amended_at), version=2)
+
+    before = counts_toward_progress(changes, session("ST-1"), first, FIRST_GIVEN)
+    after = counts_toward_progress(changes, session("ST-1"), amended, FIRST_GIVEN)
+
+    assert before == after
+    assert before == (
+        goal in simulate(changes, at(SESSION_HOURS))
+        or goal in simulate(changes, FIRST_GIVEN)
+    )
 
 
 @pytest.mark.parametrize(
@@ -303,5 +434,6 @@ def test_a_goal_added_while_giving_the_feedback_counts_for_that_session() -> Non
 )
 def test_sessions_without_a_topic_never_count(feedback: Feedback) -> None:
     changes = [PlanChange("ST-1", "idioms", "add", START, "ana")]
+    held = Session("S-1", "ana", "ST-1", START + timedelta(days=4))
 
-    assert not counts_toward_progress(changes, feedback)
+    assert not counts_toward_progress(changes, held, feedback, feedback.given_at)

@@ -177,6 +177,103 @@ def test_a_gap_opened_before_the_period_ends_inside_it() -> None:
     assert ana.doing_great_gaps == [10]
 
 
+# A student's run of 10 or more completed sessions since their last award (or
+# since their first session) counts as the shortest gap it can still close:
+# the run plus the session that would close it.
+
+
+@pytest.mark.parametrize(
+    ("count", "awards", "gaps", "open_runs", "between", "mark"),
+    [
+        pytest.param(9, [], [], [], None, None, id="9-without-award-says-nothing-yet"),
+        pytest.param(10, [], [], [10], 11, "above", id="10-without-award-above"),
+        pytest.param(35, [], [], [35], 36, "above", id="35-without-award-above"),
+        pytest.param(40, [4], [5], [35], 20.5, "above", id="35-since-the-last"),
+        pytest.param(13, [3], [4], [], 4, "below", id="open-9-left-out"),
+        pytest.param(14, [3], [4], [10], 7.5, None, id="4-and-open-10-inside"),
+        pytest.param(20, [4, 9], [5, 5], [10], 7, None, id="5-5-and-open-10"),
+        pytest.param(10, [9], [10], [], 10, None, id="closed-at-10-inside"),
+    ],
+)
+def test_long_runs_without_an_award_count_toward_sessions_between_awards(
+    count: int,
+    awards: list[int],
+    gaps: list[int],
+    open_runs: list[int],
+    between: float | None,
+    mark: str | None,
+) -> None:
+    sessions, feedback = run_of(count, awards=awards)
+
+    ana = figures_of(sessions, feedback)["ana"]
+
+    assert ana.doing_great_gaps == gaps
+    assert ana.doing_great_open_runs == open_runs
+    assert ana.overdue_students == len(open_runs)
+    assert ana.sessions_between_awards == between
+    assert ana.doing_great_mark == mark
+
+
+def test_a_long_run_counts_for_every_tutor_who_taught_in_it() -> None:
+    with_ana, feedback = run_of(5, tutor="ana")
+    with_ben, more = run_of(10, tutor="ben", first=5)
+
+    figures = figures_of(with_ana + with_ben, feedback | more)
+
+    assert figures["ana"].doing_great_open_runs == [15]
+    assert figures["ben"].doing_great_open_runs == [15]
+    assert figures["ana"].sessions_between_awards == 16
+    assert figures["ana"].doing_great_mark == "above"
+
+
+def test_a_long_run_counts_only_for_who_taught_after_the_last_award() -> None:
+    with_ana, feedback = run_of(5, tutor="ana", awards=[4])
+    with_ben, more = run_of(10, tutor="ben", first=5)
+
+    figures = figures_of(with_ana + with_ben, feedback | more)
+
+    assert (figures["ana"].doing_great_gaps, figures["ana"].overdue_students) == (
+        [5],
+        0,
+    )
+    assert figures["ana"].doing_great_mark is None
+    assert figures["ben"].doing_great_open_runs == [10]
+    assert figures["ben"].sessions_between_awards == 11
+    assert figures["ben"].doing_great_mark == "above"
+
+
+@pytest.mark.parametrize(
+    ("until", "open_runs", "mark"),
+    [
+        pytest.param(date(2026, 10, 9), [], None, id="9-sessions-by-the-end"),
+        pytest.param(date(2026, 10, 10), [10], "above", id="10-sessions-by-the-end"),
+    ],
+)
+def test_a_run_is_measured_at_the_end_of_the_period(
+    until: date, open_runs: list[int], mark: str | None
+) -> None:
+    sessions, feedback = run_of(12)
+    period = Period.of_days(None, until, UTC)
+
+    ana = figures_of(sessions, feedback, period)["ana"]
+
+    assert ana.doing_great_open_runs == open_runs
+    assert ana.doing_great_mark == mark
+
+
+def test_a_run_counts_for_a_tutor_only_if_they_taught_in_it_in_the_period() -> None:
+    with_ana, feedback = run_of(10, tutor="ana")
+    with_ben, more = run_of(2, tutor="ben", first=10)
+    period = Period.of_days(date(2026, 10, 11), None, UTC)
+
+    figures = figures_of(with_ana + with_ben, feedback | more, period)
+
+    assert figures["ana"].doing_great_open_runs == []
+    assert figures["ana"].sessions_between_awards is None
+    assert figures["ben"].doing_great_open_runs == [12]
+    assert figures["ben"].sessions_between_awards == 13
+
+
 @pytest.mark.parametrize(
     ("hours_after_start", "late"),
     [
@@ -309,6 +406,44 @@ def test_progress_counts_only_sessions_in_the_plan_at_the_time() -> None:
     assert stats.coverage == 0.5
 
 
+def test_progress_follows_the_first_feedback_not_the_amendment() -> None:
+    sessions, first = run_of(3)
+    amended_at = BASE + timedelta(days=20)
+    # S-0 and S-1 were amended after the plan changed on day 10.
+    latest = {
+        "S-0": Feedback("S-0", "ana", amended_at, True, version=2, goal="idioms"),
+        "S-1": Feedback("S-1", "ana", amended_at, True, version=2, goal="articles"),
+        "S-2": first["S-2"],
+    }
+    first_given = {"S-0": first["S-0"].given_at, "S-1": first["S-1"].given_at}
+    changes = [
+        PlanChange("ST-1", "articles", "add", BASE - timedelta(days=1), "ana"),
+        PlanChange("ST-1", "idioms", "add", BASE + timedelta(days=10), "ana"),
+        PlanChange("ST-1", "articles", "remove", BASE + timedelta(days=10), "ana"),
+    ]
+
+    stats = student_stats(
+        Student("ST-1", "Lea"),
+        sessions,
+        latest,
+        first_given,
+        changes,
+        Period(),
+        NOW,
+        SETTINGS,
+        RUBRIC,
+        GOALS,
+        {},
+    )
+
+    progress = {goal.goal: [s for s, _ in goal.sessions] for goal in stats.progress}
+    assert progress == {"articles": ["S-1", "S-2"], "idioms": []}
+    assert [line.counted for line in stats.sessions] == [False, True, True]
+    assert [line.given_at for line in stats.sessions] == [
+        first[s].given_at for s in ("S-0", "S-1", "S-2")
+    ]
+
+
 def test_levels_before_the_period_start_its_chart() -> None:
     sessions, feedback = run_of(3)
     for number, level in enumerate((6, 7, 8)):
@@ -351,3 +486,35 @@ def test_period_days_are_inclusive() -> None:
 
     assert inside == [True, True]
     assert outside == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("count", "awards", "since_award", "between"),
+    [
+        pytest.param(9, [], 9, None, id="9-without-award"),
+        pytest.param(10, [], 10, 11, id="10-without-award"),
+        pytest.param(12, [1], 10, 6.5, id="2-and-open-10"),
+        pytest.param(11, [1], 9, 2, id="2-and-open-9-left-out"),
+    ],
+)
+def test_a_students_long_run_without_an_award_counts_too(
+    count: int, awards: list[int], since_award: int, between: float | None
+) -> None:
+    sessions, feedback = run_of(count, awards=awards)
+
+    stats = student_stats(
+        Student("ST-1", "Lea"),
+        sessions,
+        feedback,
+        {},
+        [],
+        Period(),
+        NOW,
+        SETTINGS,
+        RUBRIC,
+        GOALS,
+        {},
+    )
+
+    assert stats.sessions_since_award == since_award
+    assert stats.sessions_between_awards == between

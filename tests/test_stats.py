@@ -244,7 +244,12 @@ ANA_ALL_TIME = {
         },
     },
     "great_work": {"badges": 1, "completed": 4, "rate": 0.25, "mark": "above"},
-    "doing_great": {"awards": 1, "sessions_between_awards": 1.0, "mark": "below"},
+    "doing_great": {
+        "awards": 1,
+        "sessions_between_awards": 1.0,
+        "mark": "below",
+        "overdue_students": 0,
+    },
     "feedback": {
         "given": 6,
         "late": 1,
@@ -301,6 +306,8 @@ def test_an_admin_sees_one_tutor_by_name(cli: Runner, school: Path) -> None:
     [
         pytest.param(("--all",), id="all"),
         pytest.param(("--tutor", "ana"), id="another-tutor"),
+        pytest.param(("--tutor", "Ana Silva"), id="another-tutor-by-name"),
+        pytest.param(("--tutor", "Anna Silva"), id="an-unknown-tutor"),
         pytest.param(("--student", "ST-2"), id="a-student-they-never-taught"),
     ],
 )
@@ -312,6 +319,21 @@ def test_a_tutor_is_refused_what_is_not_theirs(
     assert result.code == 4
     assert result.stdout == ""
     assert result.stderr.startswith("error: ")
+    assert "did you mean" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("ana", id="id"),
+        pytest.param("Ana Silva", id="name"),
+        pytest.param("ana silva", id="name-in-another-case"),
+    ],
+)
+def test_a_tutor_may_name_themselves(cli: Runner, school: Path, name: str) -> None:
+    document = stats_json(cli, "--as", "ana", "stats", "--tutor", name)
+
+    assert document["tutors"] == [ANA_ALL_TIME]
 
 
 @pytest.mark.parametrize(
@@ -602,6 +624,17 @@ def one_tutors_run(
             (4.0, "below"),
             id="21.4%-and-4",
         ),
+        pytest.param(
+            10, {0}, set(), (0.1, None), (11.0, "above"), id="10-sessions-no-award"
+        ),
+        pytest.param(
+            20,
+            {0, 1},
+            {4, 9},
+            (0.1, None),
+            (7.0, None),
+            id="5-5-and-10-since-the-last",
+        ),
     ],
 )
 def test_band_marks_at_and_beyond_the_edges(
@@ -655,3 +688,32 @@ def test_the_student_report_goes_to_a_file_once(
     assert FOCUS not in written and NOTE not in written
     assert again.code == 1
     assert report.read_text() == written
+
+
+def test_a_student_without_an_award_for_10_sessions_is_shown(
+    cli: Runner, store_path: Path, tmp_path: Path
+) -> None:
+    one_tutors_run(cli, store_path, tmp_path, 12, {0}, {1})
+
+    tutor = stats_json(cli, "--as", "ana", "stats")["tutors"][0]
+    rows = list(
+        csv.DictReader(
+            io.StringIO(cli("--as", "ana", "stats", "--format", "csv").stdout)
+        )
+    )
+    table = cli("--as", "ana", "stats").stdout
+    student = stats_json(cli, "--as", "ana", "stats", "--student", "ST-1")
+    student_table = cli("--as", "ana", "stats", "--student", "ST-1").stdout
+
+    # One gap of 2 closed, then 10 sessions without an award: (2 + 11) / 2.
+    assert tutor["doing_great"] == {
+        "awards": 1,
+        "sessions_between_awards": 6.5,
+        "mark": None,
+        "overdue_students": 1,
+    }
+    assert rows[0]["doing_great_overdue_students"] == "1"
+    assert "1 student at 10+ sessions without one" in table
+    assert student["awards"]["sessions_between_awards"] == 6.5
+    assert student["awards"]["sessions_since_award"] == 10
+    assert "none in the last 10 sessions" in student_table

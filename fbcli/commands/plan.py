@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -52,12 +53,13 @@ def find_student(store: Store, student_id: str) -> Student:
 
 
 def open_plan(
-    app: AppContext, store: Store, student_id: str
+    app: AppContext, store: Store, student_id: str, now: datetime
 ) -> tuple[Tutor, Student, list[PlanChange]]:
-    """Who changes which plan, once it is known they may."""
+    """Who changes which plan, once it is known they may (at ``now``)."""
     tutor = app.acting_tutor(store)
     student = find_student(store, student_id)
-    check_may_change_plan(tutor, student.id, store.sessions(tutor=tutor.id))
+    together = store.sessions(tutor=tutor.id, student=student.id)
+    check_may_change_plan(tutor, student.id, together, now)
     return tutor, student, store.plan_changes(student.id)
 
 
@@ -69,16 +71,19 @@ def show_plan(
 
     'Sessions' counts every session with the goal as topic; 'counted' (in
     JSON 'toward_progress') only the completed ones whose goal was in the
-    plan when their feedback was given.
+    plan when the session started or when its feedback was first given
+    (amending feedback later changes nothing).
     """
     app: AppContext = ctx.obj
 
     with app.store() as store:
         student = find_student(store, student_id)
+        sessions = store.sessions(student=student.id)
         goals = plan_goals(
             store.plan_changes(student.id),
-            store.sessions(student=student.id),
+            sessions,
             store.latest_feedback(student=student.id),
+            store.first_given_times([session.id for session in sessions]),
         )
 
     records = [as_record(goal) for goal in goals]
@@ -145,8 +150,8 @@ def show_table(student: Student, records: list[dict[str, Any]]) -> None:
     stdout().print(table)
     stdout().print(
         Text(
-            "Counted: toward progress (the goal was in the plan when feedback "
-            "was given).",
+            "Counted: toward progress (the goal was in the plan when the session "
+            "started or when its feedback was first given).",
             style="dim",
         )
     )
@@ -180,10 +185,10 @@ def set_goals(
     chosen: list[str] = list(goals or [])
     shown: list[str] | None = None
     if not chosen:
-        chosen, shown = choose_goals(app, student_id, no_input)
+        chosen, shown = choose_goals(app, student_id, now, no_input)
 
     with app.store(write=True) as store:
-        tutor, student, history = open_plan(app, store, student_id)
+        tutor, student, history = open_plan(app, store, student_id, now)
         current = plan_at(history)
         wanted = resolve_goals(chosen, school.goals(), also=current)
         edit = set_plan(history, wanted, student=student.id, at=now, by=tutor.id)
@@ -195,7 +200,7 @@ def set_goals(
 
 
 def choose_goals(
-    app: AppContext, student_id: str, no_input: bool
+    app: AppContext, student_id: str, now: datetime, no_input: bool
 ) -> tuple[list[str], list[str]]:
     """The goals picked at the terminal, and the plan they were picked from."""
     if not prompts.can_prompt(no_input):
@@ -203,7 +208,7 @@ def choose_goals(
 
     # The store is only read here: no lock is held while a person chooses.
     with app.store() as store:
-        _, student, history = open_plan(app, store, student_id)
+        _, student, history = open_plan(app, store, student_id, now)
     current = plan_at(history)
 
     catalog = school.goals()
@@ -241,7 +246,7 @@ def add_goals(
     now = app.now()
 
     with app.store(write=True) as store:
-        tutor, student, history = open_plan(app, store, student_id)
+        tutor, student, history = open_plan(app, store, student_id, now)
         wanted = resolve_goals(goals, school.goals())
         edit = edit_plan(history, student=student.id, at=now, by=tutor.id, add=wanted)
         store.add_plan_changes(edit.changes)
@@ -275,7 +280,7 @@ def remove_goals(
     now = app.now()
 
     with app.store(write=True) as store:
-        tutor, student, history = open_plan(app, store, student_id)
+        tutor, student, history = open_plan(app, store, student_id, now)
         unwanted = resolve_goals(goals, school.goals(), also=plan_at(history))
         edit = edit_plan(
             history,

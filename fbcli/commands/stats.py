@@ -16,7 +16,7 @@ from fbcli.context import AppContext
 from fbcli.errors import BadUsage, NotAllowed, NotFound
 from fbcli.output import say
 from fbcli.rules.matching import close_matches, fold
-from fbcli.rules.model import Feedback, Student, Tutor
+from fbcli.rules.model import Student, Tutor
 from fbcli.rules.stats import (
     Period,
     StudentStats,
@@ -106,14 +106,20 @@ def stats(
     student's completed sessions, with any tutor, since their previous award,
     counting the awarded session but not the previous one (an award every 5th
     session gives 5; a first award counts from the student's first session).
-    A tutor's figure is the mean of the gaps their awards in the period close.
+    A student who has gone 10 or more completed sessions without an award by
+    the end of the period counts too, as the shortest gap still possible (the
+    run plus one), for each tutor who taught them in that run in the period.
+    A tutor's figure is the mean of the gaps their awards in the period close
+    and of those runs, so a tutor who never gives the award is marked above
+    once one of their students reaches 10.
 
     --student: each parameter's level over time, the progress graph
-    (completed sessions whose goal was in the study plan when their feedback
-    was given), badges and awards, and plan coverage (share of the goals in
-    the plan at the end of the period with at least one such session). Admins, and tutors who taught
-    the student, may see it. --for-student writes a Markdown report for the
-    student, without the focus or any tutor's note.
+    (completed sessions whose goal was in the study plan when the session
+    started or when its feedback was first given; amending it later changes
+    nothing), badges and awards, and plan coverage (share of the goals in the
+    plan at the end of the period with at least one such session). Admins,
+    and tutors who taught the student, may see it. --for-student writes a
+    Markdown report for the student, without the focus or any tutor's note.
 
     --format json (or --json) prints a document with "version": 1 (see the
     README for its shape); --format csv one row per tutor, or per session
@@ -144,13 +150,13 @@ def stats(
             check_student_access(store, acting, student, now)
             sessions = store.sessions(student=student.id)
             feedback = store.latest_feedback(student=student.id)
-            first_given = first_given_times(store, feedback)
+            first_given = store.first_given_times([s.id for s in sessions])
             changes = store.plan_changes(student.id)
             tutor_names = {t.id: t.name for t in store.tutors()}
         else:
             tutors = store.tutors()
             only = [acting.id]
-            if all_tutors or (tutor_name is not None and tutor_name != acting.id):
+            if all_tutors or not names_acting_tutor(tutors, acting, tutor_name):
                 app.require_admin(store)
                 only = [t.id for t in tutors]
                 if tutor_name is not None:
@@ -204,21 +210,6 @@ def pick_format(chosen: Format, output: Path | None, for_student: bool) -> Forma
     return implied
 
 
-def first_given_times(
-    store: Store, feedback: dict[str, Feedback]
-) -> dict[str, datetime]:
-    """When amended feedback was first given; the latest version says it otherwise.
-
-    Only amended sessions are read again, one by one: for one student's few
-    sessions this is cheaper than reading every first version.
-    """
-    return {
-        session: store.feedback_versions(session)[0].given_at
-        for session, item in feedback.items()
-        if item.version > 1
-    }
-
-
 def find_student(store: Store, name: str) -> Student:
     student = store.student(name)
     if student is not None:
@@ -240,6 +231,20 @@ def find_tutor(tutors: list[Tutor], name: str) -> Tutor:
         return named[0]
     candidates = [t.id for t in tutors] + [t.name for t in tutors]
     raise NotFound("tutor", name, close_matches(name, candidates))
+
+
+def names_acting_tutor(tutors: list[Tutor], acting: Tutor, name: str | None) -> bool:
+    """Does ``--tutor`` name the acting tutor (by id or name), or is it not given?
+
+    Resolved before any admin check, so a tutor may name themselves either way;
+    any other name is for admins only, and only they learn which names exist.
+    """
+    if name is None:
+        return True
+    try:
+        return find_tutor(tutors, name).id == acting.id
+    except NotFound:
+        return False
 
 
 def check_student_access(

@@ -28,18 +28,41 @@ def plan_at(changes: Iterable[PlanChange], moment: datetime | None = None) -> li
     return list(active)
 
 
-def counts_toward_progress(changes: Iterable[PlanChange], feedback: Feedback) -> bool:
+def counts_toward_progress(
+    changes: Iterable[PlanChange],
+    session: Session,
+    feedback: Feedback,
+    first_given: datetime,
+) -> bool:
     """Does this session count toward the student's progress graph?
 
-    It does when it was completed and its topic was in the study plan when
-    the feedback naming it was given. The school's guide asks tutors to edit
-    the plan while giving feedback on an off-plan goal, or "this session won't
-    add to the student's progress graph": so a goal added during that
-    feedback counts for the session, and a goal added afterwards does not.
+    It does when it was completed and its topic was in the study plan at the
+    session's start, or when its feedback was first given (``first_given``, the
+    first version's time). The school's guide asks tutors to edit the plan
+    while giving feedback on an off-plan goal, or "this session won't add to
+    the student's progress graph": so a goal added during that feedback counts
+    for the session, and a goal added afterwards does not. ``feedback`` is the
+    latest version, for its outcome and topic; amending it never moves the two
+    moments, so a later change to the plan never changes what counted.
     """
     if not feedback.completed or feedback.goal is None:
         return False
-    return in_plan_at(changes, feedback.goal, feedback.given_at)
+    plan = list(changes)
+    return in_plan_at(plan, feedback.goal, session.start) or in_plan_at(
+        plan, feedback.goal, first_given
+    )
+
+
+def first_given_at(
+    feedback: Feedback, first_given_times: Mapping[str, datetime]
+) -> datetime:
+    """When a session's feedback was first given: amendments do not move it.
+
+    ``first_given_times`` holds the first version's time of amended sessions
+    only (as ``Store.first_given_times`` gives it); the one version says it
+    otherwise.
+    """
+    return first_given_times.get(feedback.session, feedback.given_at)
 
 
 def in_plan_at(changes: Iterable[PlanChange], goal: str, moment: datetime) -> bool:
@@ -50,8 +73,9 @@ def in_plan_at(changes: Iterable[PlanChange], goal: str, moment: datetime) -> bo
 class NotYourStudent(NotAllowed):
     def __init__(self, tutor: str, student: str) -> None:
         super().__init__(
-            f"{tutor} has no session with {student}; only an admin or one of "
-            f"{student}'s tutors may change the study plan"
+            f"{tutor} has had no session with {student} yet; only an admin, or a "
+            f"tutor once their session with {student} has started, may change the "
+            "study plan"
         )
 
 
@@ -72,10 +96,16 @@ class PlanChangedLater(RuleBroken):
 
 
 def check_may_change_plan(
-    tutor: Tutor, student: str, sessions_together: Iterable[Session]
+    tutor: Tutor, student: str, sessions_together: Iterable[Session], now: datetime
 ) -> None:
-    """An admin, or a tutor with at least one session with the student, scheduled or past."""
-    if tutor.is_admin or any(s.student == student for s in sessions_together):
+    """An admin, or a tutor who has had at least one session with the student.
+
+    A session counts once it has started, so that the tutor can set the plan
+    during the session; a session only scheduled does not.
+    """
+    if tutor.is_admin or any(
+        s.student == student and s.start <= now for s in sessions_together
+    ):
         return
     raise NotYourStudent(tutor.id, student)
 
@@ -172,11 +202,14 @@ def plan_goals(
     history: Iterable[PlanChange],
     sessions: Iterable[Session] = (),
     feedback: Mapping[str, Feedback] | None = None,
+    first_given_times: Mapping[str, datetime] | None = None,
 ) -> list[PlanGoal]:
     """The active goals, in the order they were added.
 
     ``sessions`` counts every session whose latest feedback has the goal as
-    topic; ``counted`` only those that count toward progress.
+    topic; ``counted`` only those that count toward progress
+    (``counts_toward_progress``). ``first_given_times`` holds the first
+    version's time of amended feedback.
     """
     ordered = sorted(history, key=lambda c: c.at)
     latest_add: dict[str, PlanChange] = {}
@@ -185,15 +218,19 @@ def plan_goals(
             latest_add[change.goal] = change
     active = plan_at(ordered)
 
+    first = first_given_times or {}
     topics = [
-        item
+        (session, item)
         for session in sessions
         if (item := (feedback or {}).get(session.id)) is not None and item.goal
     ]
     result = []
     for goal in active:
-        with_topic = [item for item in topics if item.goal == goal]
-        counted = sum(counts_toward_progress(ordered, item) for item in with_topic)
+        with_topic = [(s, item) for s, item in topics if item.goal == goal]
+        counted = sum(
+            counts_toward_progress(ordered, s, item, first_given_at(item, first))
+            for s, item in with_topic
+        )
         added = latest_add[goal]
         result.append(PlanGoal(goal, added.at, added.by, len(with_topic), counted))
     return result

@@ -9,8 +9,17 @@ the student's completed sessions (with any tutor) since the student's previous
 award, counting the awarded session itself and not the previous one, so that
 awarding every fifth session gives 5. A student's first award counts from
 their first completed session. Gaps are measured within each student's own
-sessions over their whole history; a tutor's figure is the mean of the gaps
-closed by that tutor's awards in the period.
+sessions over their whole history.
+
+Awards alone would hide the tutor who never gives one: a student's open run,
+the completed sessions since their last award at the end of the period, also
+counts once it has reached the band's upper edge (10), as the shortest gap it
+can still close, the run plus the session that would close it. A shorter run
+may yet close inside the band, so it says nothing yet and is left out. A
+tutor's figure is the mean of the gaps closed by their awards in the period
+and of the open runs of 10 or more in which they taught a completed session
+in the period; a student's, of the gaps closed in the period and their own
+open run.
 """
 
 from __future__ import annotations
@@ -35,7 +44,7 @@ from fbcli.rules.model import (
     Student,
     Tutor,
 )
-from fbcli.rules.plans import counts_toward_progress, plan_at
+from fbcli.rules.plans import counts_toward_progress, first_given_at, plan_at
 from fbcli.rules.sessions import deadline, session_status
 
 Mark = Literal["below", "above"]
@@ -109,6 +118,9 @@ class TutorFigures:
     platforms: dict[str, PlatformFigures] = field(default_factory=dict)
     great_work: int = 0
     doing_great_gaps: list[int] = field(default_factory=list)
+    # Students' runs of 10 or more completed sessions without an award, at the
+    # end of the period, in which this tutor taught in the period.
+    doing_great_open_runs: list[int] = field(default_factory=list)
     great_work_mark: Mark | None = None
     doing_great_mark: Mark | None = None
 
@@ -129,6 +141,11 @@ class TutorFigures:
         return len(self.doing_great_gaps)
 
     @property
+    def overdue_students(self) -> int:
+        """Students with 10 or more completed sessions since their last award."""
+        return len(self.doing_great_open_runs)
+
+    @property
     def great_work_share(self) -> Fraction | None:
         return Fraction(self.great_work, self.completed) if self.completed else None
 
@@ -139,8 +156,7 @@ class TutorFigures:
 
     @property
     def gap_mean(self) -> Fraction | None:
-        gaps = self.doing_great_gaps
-        return Fraction(sum(gaps), len(gaps)) if gaps else None
+        return mean_gap(self.doing_great_gaps, self.doing_great_open_runs)
 
     @property
     def sessions_between_awards(self) -> float | None:
@@ -154,9 +170,10 @@ class TutorFigures:
         return statistics.median(self.hours_to_feedback)
 
 
-def first_given_at(feedback: Feedback, first_given: Mapping[str, datetime]) -> datetime:
-    """When a session's feedback was first given: amendments do not move it."""
-    return first_given.get(feedback.session, feedback.given_at)
+def mean_gap(closed: Sequence[int], open_runs: Sequence[int]) -> Fraction | None:
+    """The mean of the gaps closed and of the shortest gaps the open runs can close."""
+    gaps = [*closed, *(run + 1 for run in open_runs)]
+    return Fraction(sum(gaps), len(gaps)) if gaps else None
 
 
 def tutor_stats(
@@ -182,10 +199,14 @@ def tutor_stats(
         figures[tutor_id] = TutorFigures(tutor_id, tutor_id)
     platforms = PlatformLabels()
     since_award: dict[str, int] = {}
+    # Per student, the tutors in ``wanted`` who taught in their open run.
+    run_tutors: dict[str, set[str]] = {}
     # The same as rules.sessions.deadline, computed once for every session.
     due_after = timedelta(hours=settings.deadline_hours)
 
     for session in sorted(sessions, key=lambda s: s.start):
+        if period.end is not None and session.start >= period.end:
+            break
         item = feedback.get(session.id)
         in_period = session.tutor in wanted and period.holds(session.start)
         if item is not None and item.completed:
@@ -193,8 +214,11 @@ def tutor_stats(
             since_award[session.student] = gap
             if item.doing_great:
                 since_award[session.student] = 0
+                run_tutors.pop(session.student, None)
                 if in_period:
                     figures[session.tutor].doing_great_gaps.append(gap)
+            elif in_period:
+                run_tutors.setdefault(session.student, set()).add(session.tutor)
         if not in_period:
             continue
         end = session.end
@@ -212,6 +236,13 @@ def tutor_stats(
         tutor.late += given > due
         tutor.hours_to_feedback.append((given - end).total_seconds() / 3600)
         _count_outcome(tutor, item, platforms.label(item.platform))
+
+    overdue_after = settings.doing_great_band[1]
+    for student, taught_by in run_tutors.items():
+        run = since_award[student]
+        if run >= overdue_after:
+            for tutor_id in taught_by:
+                figures[tutor_id].doing_great_open_runs.append(run)
 
     chosen = [figures[t] for t in figures if t in wanted]
     for tutor in chosen:
@@ -328,6 +359,9 @@ class StudentStats:
     great_work: list[Award] = field(default_factory=list)
     doing_great: list[Award] = field(default_factory=list)
     doing_great_gaps: list[int] = field(default_factory=list)
+    # Completed sessions since the last award, at the end of the period.
+    sessions_since_award: int = 0
+    overdue_after: int = 10
     sessions: list[SessionLine] = field(default_factory=list)
     notes: list[SessionNotes] = field(default_factory=list)
 
@@ -351,9 +385,15 @@ class StudentStats:
         return len(self.covered_goals) / len(self.plan_now)
 
     @property
+    def overdue(self) -> bool:
+        """Has the student gone 10 or more completed sessions without an award?"""
+        return self.sessions_since_award >= self.overdue_after
+
+    @property
     def sessions_between_awards(self) -> float | None:
-        gaps = self.doing_great_gaps
-        return sum(gaps) / len(gaps) if gaps else None
+        run = [self.sessions_since_award] if self.overdue else []
+        mean = mean_gap(self.doing_great_gaps, run)
+        return None if mean is None else float(mean)
 
     def count(self, *statuses: Status) -> int:
         return sum(line.status in statuses for line in self.sessions)
@@ -386,25 +426,29 @@ def student_stats(
     """One student's levels, progress graph, awards and sessions over a period.
 
     A session counts toward the progress graph as ``counts_toward_progress``
-    says: its goal was in the plan when its feedback was given. The plan goals for coverage
+    says: its goal was in the plan when the session started or when its
+    feedback was first given (``first_given``). The plan goals for coverage
     are those of the plan at the end of the period (or now, if sooner).
     """
-    changes = list(changes)
+    changes = sorted(changes, key=lambda c: c.at)
     levels = {p: student.levels.get(p, rubric.start) for p in rubric.parameters}
     stats = StudentStats(student, dict(levels), {p: [] for p in rubric.parameters})
+    stats.overdue_after = settings.doing_great_band[1]
     progress: dict[str, GoalProgress] = {}
     since_award = 0
 
     for session in sorted(sessions, key=lambda s: s.start):
         if session.student != student.id:
             continue
-        item = feedback.get(session.id)
-        completed = item is not None and item.completed
-        counted = item is not None and counts_toward_progress(changes, item)
-        if completed:
-            since_award += 1
         if period.end is not None and session.start >= period.end:
             break
+        item = feedback.get(session.id)
+        completed = item is not None and item.completed
+        counted = item is not None and counts_toward_progress(
+            changes, session, item, first_given_at(item, first_given)
+        )
+        if completed:
+            since_award += 1
         if not period.holds(session.start):
             if completed and item is not None:
                 levels.update({p: v for p, v in item.evaluation.items() if p in levels})
@@ -424,6 +468,7 @@ def student_stats(
             stats.doing_great_gaps.append(since_award)
             since_award = 0
 
+    stats.sessions_since_award = since_award
     moment = now if period.end is None else min(now, period.end)
     stats.plan_now = plan_at(changes, moment)
     for goal in stats.plan_now:
