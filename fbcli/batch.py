@@ -12,11 +12,23 @@ from fbcli.errors import BadUsage, FbcliError, RuleBroken
 from fbcli.giving import Ledger, Options, announce, check_strict, report, save
 from fbcli.output import plain, say
 from fbcli.rules.feedback import Decision, decide, with_earlier_answers
-from fbcli.rules.feedback_rows import Row, read_rows
+from fbcli.rules.feedback_rows import Problem, Row, read_rows, shared_exit_code
 
 # Below this many rows a file is done before a progress bar would be read.
 PROGRESS_FROM_ROWS = 200
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+class BadRows(FbcliError):
+    """Rows that cannot be saved; the exit code is the one they all share, else 1."""
+
+    def __init__(self, path: Path, problems: Sequence[Problem]) -> None:
+        count = len(problems)
+        super().__init__(
+            f"{count} bad {'row' if count == 1 else 'rows'} in {path}; "
+            "nothing was saved"
+        )
+        self.exit_code = shared_exit_code(problems)
 
 
 def read_file(path: Path) -> str:
@@ -46,7 +58,10 @@ def give_from_file(app: AppContext, path: Path, options: Options) -> None:
                 advance()
                 if row.session in seen:
                     problems.append(
-                        (row.line, f"{row.session} is also on line {seen[row.session]}")
+                        Problem(
+                            row.line,
+                            f"{row.session} is also on line {seen[row.session]}",
+                        )
                     )
                     continue
                 seen[row.session] = row.line
@@ -55,19 +70,16 @@ def give_from_file(app: AppContext, path: Path, options: Options) -> None:
                     decision = decide(
                         context, with_earlier_answers(context, row.answers)
                     )
-                except FbcliError as problem:
-                    problems.append((row.line, problem.message))
+                except FbcliError as error:
+                    problems.append(Problem.of(row.line, error))
                     continue
                 ledger.record(context, decision)
                 decided.append((row, decision))
 
         if problems:
-            for line, message in sorted(problems):
-                say(f"{path}:{line}: {plain(message)}")
-            raise RuleBroken(
-                f"{len(problems)} bad {'row' if len(problems) == 1 else 'rows'} "
-                f"in {path}; nothing was saved"
-            )
+            for problem in sorted(problems):
+                say(f"{path}:{problem.line}: {plain(problem.message)}")
+            raise BadRows(path, problems)
         if not found.rows:
             raise RuleBroken(f"{path} has no rows; nothing was saved")
         for row, decision in decided:

@@ -39,6 +39,9 @@ from fbcli.rules.feedback import (
     check_reason,
     decide,
     doing_great_step,
+    kept_award,
+    kept_badge,
+    kept_goal,
     plan_step,
     resolve_area,
     resolve_goal,
@@ -402,8 +405,10 @@ class Flow:
                 "Award the great-work badge?",
                 default=bool(self.defaults.great_work),
             )
-            if not answers.great_work or self.accept(
-                badge_warnings(figures), "Award it anyway?"
+            if (
+                not answers.great_work
+                or kept_badge(self.context)
+                or self.accept(badge_warnings(figures), "Award it anyway?")
             ):
                 return
 
@@ -443,6 +448,8 @@ class Flow:
         goal = resolve_goal(answers.goal or "", context.catalog)
         if answers.add_to_plan is not None or goal.id in context.plan:
             return
+        if kept_goal(context, goal, add_to_plan=False):
+            return
         _, warnings = plan_step(context, goal, add_to_plan=False)
         for warning in warnings:
             warn(warning.message)
@@ -460,11 +467,17 @@ class Flow:
         earlier = self.defaults.goal
         plan = [context.catalog[g] for g in context.plan if g in context.catalog]
         choices = [_choice(_goal_title(g), g.id) for g in plan]
+        offered = [g.id for g in plan]
+        # An amendment may keep its goal even when the plan no longer has it.
+        if earlier and earlier not in offered and earlier in context.catalog:
+            goal = context.catalog[earlier]
+            choices.append(_choice(_goal_title(goal, "as saved before"), goal.id))
+            offered.append(goal.id)
         choices.append(_choice("another goal: search the whole catalog", ""))
         picked = prompts.ask_select(
             "Which goal of the study plan was the session about?",
             choices,
-            default=earlier if earlier in context.plan else None,
+            default=earlier if earlier in offered else None,
         )
         if picked:
             return str(picked)
@@ -502,10 +515,16 @@ class Flow:
         if answers.doing_great is not None:
             return
         areas = context.areas(plan)
+        choices = [_choice("no award this time", ""), *(_choice(a, a) for a in areas)]
+        # An amendment may keep its award even when the plan no longer covers it.
+        kept = kept_award(context)
+        if kept and kept not in areas:
+            choices.append(_choice(f"{kept} (as saved before)", kept))
+            areas = [*areas, kept]
         while True:
             picked = prompts.ask_select(
                 "Award 'you're doing great in' ...?",
-                [_choice("no award this time", ""), *(_choice(a, a) for a in areas)],
+                choices,
                 default=self.defaults.doing_great
                 if self.defaults.doing_great in areas
                 else "",

@@ -302,6 +302,41 @@ def test_focus_too_long_suggests(give: Runner, demo: Demo) -> None:
     assert "'Pres Perfect Cont'" in result.stderr
 
 
+@pytest.mark.parametrize("digit", ["²", "٣", "१", "\uff15"])
+def test_a_level_in_other_digits_is_a_usage_error(
+    give: Runner, demo: Demo, demo_store: Path, digit: str
+) -> None:
+    before = demo_store.read_bytes()
+
+    result = give(*answers(demo, "--eval", f"fluency={digit}"))
+
+    assert result.code == 2, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: --eval 'fluency={digit}': ")
+    assert "level number" in line
+    assert demo_store.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("focus", "suggestion"),
+    [
+        pytest.param("!" * 30, "!" * 20, id="punctuation"),
+        pytest.param("🎉" * 22, "🎉" * 20, id="emoji"),
+    ],
+)
+def test_focus_without_letters_suggests_a_cut(
+    give: Runner, demo: Demo, focus: str, suggestion: str
+) -> None:
+    args = answers(demo)
+    args[args.index("--focus") + 1] = focus
+
+    result = give(*args)
+
+    assert result.code == 1
+    assert f"(try --focus '{suggestion}')" in result.stderr
+    assert "--focus ''" not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("which", "code", "message"),
     [

@@ -318,3 +318,93 @@ def test_long_file_without_a_terminal_has_no_progress_bar(
 
     assert result.code == 0, result.stderr
     assert result.stderr == f"saved feedback on {LONG_FILE_ROWS} sessions\n"
+
+
+# The exit code of a file with bad rows: the one they share, else 1.
+
+
+def test_a_level_in_other_digits_is_a_usage_problem(
+    cli: Runner, school: Path, tmp_path: Path
+) -> None:
+    before = school.read_bytes()
+    path = write_csv(tmp_path / "batch.csv", [row("S-1", eval="fluency=²")])
+
+    code, _, stderr = give_from(cli, path)
+
+    assert code == 2, stderr
+    assert f"{path}:2: --eval 'fluency=²': " in stderr
+    assert "Traceback" not in stderr
+    assert school.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("sessions", "values", "match"),
+    [
+        pytest.param(("S-11", "S-12"), {}, "did you mean S-1", id="session"),
+        pytest.param(("S-1", "S-2"), {"goal": "articels"}, "articles", id="goal"),
+        pytest.param(("S-1", "S-2"), {"eval": "fluensy=+"}, "fluency", id="parameter"),
+        pytest.param(("S-1", "S-2"), {"doing_great": "gramar"}, "grammar", id="area"),
+    ],
+)
+def test_unknown_names_only_exit_3_with_close_matches(
+    cli: Runner,
+    school: Path,
+    tmp_path: Path,
+    sessions: tuple[str, str],
+    values: dict[str, str],
+    match: str,
+) -> None:
+    rows = [row(session, **values) for session in sessions]
+    path = write_csv(tmp_path / "batch.csv", rows)
+
+    code, _, stderr = give_from(cli, path)
+
+    assert code == 3, stderr
+    for line in (2, 3):
+        [said] = [s for s in stderr.splitlines() if s.startswith(f"{path}:{line}: ")]
+        assert "did you mean" in said
+    assert match in stderr
+    assert "2 bad rows" in stderr
+
+
+NOT_COMPLETED = ["--not-completed", "--reason", "server-down", "--no-input"]
+
+
+def lock(cli: Runner, *sessions: str) -> None:
+    for session in sessions:
+        result = cli("--as", "tina", "give", session, *NOT_COMPLETED)
+        assert result.code == 0, result.stderr
+
+
+def test_rows_not_allowed_only_exit_4(
+    cli: Runner, school: Path, tmp_path: Path
+) -> None:
+    lock(cli, "S-1", "S-2")
+    before = school.read_bytes()
+    path = write_csv(tmp_path / "batch.csv", [row("S-1"), row("S-2")])
+
+    code, _, stderr = give_from(cli, path)
+
+    assert code == 4, stderr
+    assert f"{path}:2: " in stderr and f"{path}:3: " in stderr
+    assert "locked" in stderr
+    assert school.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        pytest.param(row("S-11"), id="not-found"),
+        pytest.param(row("S-3", focus="present perfect continuous"), id="rule"),
+    ],
+)
+def test_rows_with_different_codes_exit_1(
+    cli: Runner, school: Path, tmp_path: Path, other: dict[str, str]
+) -> None:
+    lock(cli, "S-1")
+    path = write_csv(tmp_path / "batch.csv", [row("S-1"), other])
+
+    code, _, stderr = give_from(cli, path)
+
+    assert code == 1, stderr
+    assert "2 bad rows" in stderr

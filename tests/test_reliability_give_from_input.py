@@ -49,7 +49,9 @@ sessions = st.one_of(
 )
 odd_value = st.one_of(
     odd_text,
-    st.sampled_from(["true", "false", "yes", "0", "fluency=+;x=1", "=;=", ";"]),
+    st.sampled_from(
+        ["true", "false", "yes", "0", "fluency=+;x=1", "=;=", ";", "fluency=²"]
+    ),
     st.none(),
     st.booleans(),
     st.integers(),

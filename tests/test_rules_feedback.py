@@ -645,3 +645,97 @@ def test_earlier_answers_round_trip() -> None:
     assert decision.feedback.to_record() | {"given_at": None} == earlier.to_record() | {
         "given_at": None
     }
+
+
+# Amending: answers kept from the earlier version are not checked again.
+
+GRAMMAR_PLAN_DROPPED = [
+    *PLAN,
+    PlanChange(ANNA.id, "word-stress", "add", NOW - timedelta(days=1), "maria"),
+    PlanChange(
+        ANNA.id, "present-perfect-continuous", "remove", NOW - timedelta(days=1), "tom"
+    ),
+]
+
+
+def amending(earlier: Feedback, **values: Any) -> FeedbackContext:
+    return context(versions=[earlier], **values)
+
+
+def test_kept_award_outside_todays_plan_is_saved_without_a_warning() -> None:
+    ctx = amending(done(THIS, doing_great="grammar"), plan=GRAMMAR_PLAN_DROPPED)
+
+    decision = decide(ctx, with_earlier_answers(ctx, Answers(comments="typo fix")))
+
+    assert decision.feedback.doing_great == "grammar"
+    assert decision.feedback.goal == "present-perfect-continuous"
+    assert decision.feedback.comments == "typo fix"
+    assert decision.warnings == []
+    assert decision.plan_changes == []
+
+
+def test_kept_goal_needs_no_plan_today() -> None:
+    ctx = amending(done(THIS), plan=[])
+
+    decision = decide(ctx, with_earlier_answers(ctx, Answers(focus="New focus")))
+
+    assert decision.feedback.goal == "present-perfect-continuous"
+    assert decision.warnings == []
+
+
+def test_kept_goal_with_add_to_plan_is_added() -> None:
+    ctx = amending(done(THIS), plan=GRAMMAR_PLAN_DROPPED)
+
+    decision = decide(ctx, with_earlier_answers(ctx, Answers(add_to_plan=True)))
+
+    assert [c.goal for c in decision.plan_changes] == ["present-perfect-continuous"]
+
+
+def test_kept_awards_are_not_too_soon() -> None:
+    history = past(6)
+    last = history[-1][0]
+    history[-1] = (last, done(last, great_work=True, doing_great="grammar"))
+    earlier = done(THIS, great_work=True, doing_great="grammar")
+    ctx = amending(earlier, history=history, tutor_recent=[True] * 20)
+
+    decision = decide(ctx, with_earlier_answers(ctx, Answers(comments="typo fix")))
+
+    assert decision.feedback.great_work is True
+    assert decision.warnings == []
+
+
+def test_badge_first_given_in_an_amendment_is_checked() -> None:
+    history = past(6)
+    last = history[-1][0]
+    history[-1] = (last, done(last, great_work=True))
+    ctx = amending(done(THIS), history=history, tutor_recent=[False] * 20)
+
+    decision = decide(ctx, with_earlier_answers(ctx, Answers(great_work=True)))
+
+    assert [w.code for w in decision.warnings] == ["badge-student-recent"]
+
+
+def test_new_award_outside_todays_plan_is_refused_when_amending() -> None:
+    ctx = amending(done(THIS, doing_great="grammar"), plan=GRAMMAR_PLAN_DROPPED)
+
+    with pytest.raises(AreaNotInPlan, match="vocabulary"):
+        decide(ctx, with_earlier_answers(ctx, Answers(doing_great="vocabulary")))
+
+
+def test_new_off_plan_goal_warns_when_amending() -> None:
+    ctx = amending(done(THIS))
+
+    decision = decide(ctx, with_earlier_answers(ctx, Answers(goal="word-stress")))
+
+    assert [w.code for w in decision.warnings] == ["goal-off-plan"]
+
+
+def test_new_award_too_soon_warns_when_amending() -> None:
+    history = past(6)
+    last = history[-1][0]
+    history[-1] = (last, done(last, doing_great="grammar"))
+    ctx = amending(done(THIS), history=history)
+
+    decision = decide(ctx, with_earlier_answers(ctx, Answers(doing_great="grammar")))
+
+    assert [w.code for w in decision.warnings] == ["doing-great-soon"]

@@ -9,17 +9,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fbcli.errors import BadUsage
+from fbcli.errors import BadUsage, NotAllowed, NotFound
 from fbcli.rules.awards import BadgeLedger
 from fbcli.rules.evaluation import LevelOutOfScale, apply_move, parse_evaluation
 from fbcli.rules.feedback import Answers
-from fbcli.rules.feedback_rows import read_rows
+from fbcli.rules.feedback_rows import Problem, read_rows, shared_exit_code
 from fbcli.rules.focus import FocusTooLong, abbreviate, check_focus
 from fbcli.rules.history import has_stagnated, level_history
 from fbcli.rules.model import Feedback, Rubric, Session, Student
 
 RUBRIC = Rubric(("fluency",), lowest=1, highest=10, start=5)
 WORD = re.compile(r"[^\W_]+")
+# Digits str.isdigit() takes that are not 0-9: superscript, Arabic-Indic,
+# Devanagari, fullwidth, mathematical bold.
+UNICODE_DIGITS = ["²", "٣", "१", "\uff15", "\U0001d7d7", "1²"]
 
 
 # The focus abbreviation.
@@ -76,6 +79,32 @@ def test_focus_is_checked_after_spaces_are_tidied() -> None:
     assert check_focus("  Pres   Perf  Cont ", 20) == "Pres Perf Cont"
 
 
+@pytest.mark.parametrize(
+    ("text", "short"),
+    [
+        pytest.param("!" * 30, "!" * 20, id="punctuation"),
+        pytest.param("😀" * 22, "😀" * 20, id="emoji"),
+        pytest.param("-- -- -- -- -- -- -- --", "-- -- -- -- -- -- --", id="spaced"),
+        pytest.param("!" * 19 + " !!!", "!" * 19, id="no-trailing-space"),
+        pytest.param("👍🏽" * 11, "👍🏽" * 10, id="skin-tone-kept-whole"),
+        pytest.param("!" * 19 + "👩‍💻", "!" * 19, id="joined-emoji-not-split"),
+        pytest.param("-" * 19 + "-\u0301" * 3, "-" * 19, id="mark-kept-on-its-base"),
+    ],
+)
+def test_abbreviation_of_a_text_without_letters_is_a_cut(text: str, short: str) -> None:
+    assert abbreviate(text, 20) == short
+
+
+@given(
+    st.text(min_size=21, max_size=200).filter(lambda text: not text.isspace()),
+)
+def test_abbreviation_of_a_long_text_is_never_empty(text: str) -> None:
+    short = abbreviate(text, 20)
+
+    assert 0 < len(short) <= 20
+    assert short.strip()
+
+
 def test_focus_over_the_limit_is_refused_with_a_suggestion() -> None:
     with pytest.raises(FocusTooLong) as raised:
         check_focus("x" * 21, 20)
@@ -83,17 +112,36 @@ def test_focus_over_the_limit_is_refused_with_a_suggestion() -> None:
     assert len(raised.value.suggestion) <= 20
 
 
+def test_focus_of_symbols_only_is_refused_with_a_cut() -> None:
+    with pytest.raises(FocusTooLong) as raised:
+        check_focus("!" * 30, 20)
+
+    assert raised.value.suggestion == "!" * 20
+    assert f"try --focus '{'!' * 20}'" in raised.value.message
+
+
+def test_no_empty_suggestion_when_nothing_fits() -> None:
+    with pytest.raises(FocusTooLong) as raised:
+        check_focus("x", 0)
+
+    assert raised.value.suggestion == ""
+    assert "try" not in raised.value.message
+    assert raised.value.message.endswith("at most 0 are allowed")
+
+
 # Levels.
 
 
 @given(
     st.integers(min_value=1, max_value=10),
-    st.sampled_from(["+", "-", "="]) | st.integers(min_value=-5, max_value=15).map(str),
+    st.sampled_from(["+", "-", "=", *UNICODE_DIGITS, "0" * 5000, "9" * 5000])
+    | st.integers(min_value=-5, max_value=15).map(str)
+    | st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=3),
 )
 def test_a_move_never_leaves_the_scale(level: int, move: str) -> None:
     try:
         after = apply_move("fluency", level, move, RUBRIC)
-    except LevelOutOfScale:
+    except (LevelOutOfScale, BadUsage):
         return
 
     assert RUBRIC.lowest <= after <= RUBRIC.highest
@@ -116,11 +164,46 @@ def test_parse_evaluation(text: str, moves: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["fluency", "fluency=", "=+", "fluency=up", "fluency=7.5"]
+    "text",
+    [
+        "fluency",
+        "fluency=",
+        "=+",
+        "fluency=up",
+        "fluency=7.5",
+        "fluency=-1",
+        *(f"fluency={digit}" for digit in UNICODE_DIGITS),
+    ],
 )
 def test_malformed_moves_are_usage_errors(text: str) -> None:
     with pytest.raises(BadUsage):
         parse_evaluation(text)
+
+
+@pytest.mark.parametrize("move", UNICODE_DIGITS)
+def test_a_level_is_only_ascii_digits(move: str) -> None:
+    with pytest.raises(BadUsage, match="level number"):
+        apply_move("fluency", 5, move, RUBRIC)
+
+
+@pytest.mark.parametrize(
+    ("move", "level"),
+    [
+        pytest.param("7", 7, id="digit"),
+        pytest.param("007", 7, id="leading-zeros"),
+        pytest.param("10", 10, id="top"),
+    ],
+)
+def test_a_level_number_sets_the_level(move: str, level: int) -> None:
+    assert apply_move("fluency", 5, move, RUBRIC) == level
+
+
+@pytest.mark.parametrize("move", ["0", "11", "9" * 5000])
+def test_a_level_number_off_the_scale_is_refused(move: str) -> None:
+    with pytest.raises(LevelOutOfScale, match="the scale is 1 to 10") as raised:
+        apply_move("fluency", 5, move, RUBRIC)
+
+    assert len(raised.value.message) < 100
 
 
 @pytest.mark.parametrize(
@@ -211,7 +294,7 @@ def test_csv_problems_carry_line_numbers() -> None:
 
     found = read_rows(text, json_lines=False)
 
-    assert [line for line, _ in found.problems] == [2, 5, 6]
+    assert [problem.line for problem in found.problems] == [2, 5, 6]
     assert [row.line for row in found.rows] == [3]
 
 
@@ -235,7 +318,7 @@ def test_json_lines_rows() -> None:
 
     assert [row.line for row in found.rows] == [1, 3]
     assert found.rows[1].answers.evaluation == {"fluency": "+"}
-    assert [line for line, _ in found.problems] == [4, 5]
+    assert [problem.line for problem in found.problems] == [4, 5]
 
 
 def test_json_lines_are_known_by_a_leading_brace() -> None:
@@ -246,3 +329,51 @@ def test_json_lines_are_known_by_a_leading_brace() -> None:
     assert found.problems == []
     assert [(row.line, row.session) for row in found.rows] == [(2, "S-1")]
     assert found.rows[0].answers.reason == "server-down"
+
+
+def test_a_row_with_a_bad_level_is_a_usage_problem() -> None:
+    found = read_rows("session,eval\nS-1,fluency=²\n", json_lines=False)
+
+    [problem] = found.problems
+    assert problem.line == 2
+    assert "fluency=²" in problem.message
+    assert problem.exit_code == BadUsage.exit_code
+
+
+@pytest.mark.parametrize(
+    ("problems", "code"),
+    [
+        pytest.param(
+            [
+                Problem.of(2, NotFound("session", "S-9")),
+                Problem.of(3, NotFound("x", "y")),
+            ],
+            3,
+            id="all-not-found",
+        ),
+        pytest.param(
+            [
+                Problem.of(2, NotAllowed("locked")),
+                Problem.of(5, NotAllowed("not yours")),
+            ],
+            4,
+            id="all-not-allowed",
+        ),
+        pytest.param(
+            [Problem.of(2, NotFound("session", "S-9")), Problem.of(3, NotAllowed("x"))],
+            1,
+            id="mixed",
+        ),
+        pytest.param(
+            [Problem.of(2, NotFound("session", "S-9")), Problem(3, "S-1 is also on 2")],
+            1,
+            id="not-found-and-a-rule",
+        ),
+        pytest.param([Problem(1, "the file is empty")], 1, id="file-problem"),
+        pytest.param([], 1, id="none"),
+    ],
+)
+def test_a_files_exit_code_is_the_one_its_problems_share(
+    problems: list[Problem], code: int
+) -> None:
+    assert shared_exit_code(problems) == code

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from fbcli.store import open_store
@@ -36,13 +36,21 @@ odd_text = st.one_of(
             "1e309",
             "-0",
             "٣",
+            "²",
+            "१",
         ]
     ),
 )
+# Digits str.isdigit() takes but int() refuses or reads: superscript, Arabic-Indic,
+# Devanagari, fullwidth, mathematical bold.
+UNICODE_DIGITS = ["²", "٣", "१", "\uff15", "\U0001d7d7", "1²", "¹⁰"]
 numbers = st.one_of(
     st.integers(-(10**20), 10**20).map(str),
     st.floats().map(str),
     st.sampled_from(["+", "-", "=", "++", "", "0", "11", "NaN", "inf", "=+"]),
+    st.sampled_from(UNICODE_DIGITS),
+    st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=3),
+    st.sampled_from(["1" * 5000, "0" * 4999 + "5"]),
 )
 params = st.sampled_from(
     ["fluency", "accuracy", "pronunciation", "comprehension", "x", ""]
@@ -163,8 +171,18 @@ def test_give_with_any_flag_values(
     run_and_check(cli, giving_store, args)
 
 
+def valid_but(flag: str, value: str) -> list[str]:
+    answers = {**VALID, flag: value}
+    args = ["give", "t0-0", "--no-input", "--completed", "--add-to-plan"]
+    return args + [part for item in answers.items() for part in item]
+
+
 @SETTINGS
 @given(args=almost_valid_command_lines())
+@example(args=valid_but("--eval", "fluency=²"))
+@example(args=valid_but("--eval", "fluency=٣"))
+@example(args=valid_but("--eval", "fluency=" + "1" * 5000))
+@example(args=valid_but("--focus", "!" * 30))
 def test_give_with_a_few_odd_answers(
     cli: Runner, giving_store: Path, args: list[str]
 ) -> None:

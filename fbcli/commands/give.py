@@ -187,12 +187,15 @@ def give(
     On a terminal each answer no flag gave is asked for, with the student's
     history on screen; otherwise every missing answer is an error naming its
     flag. Running it again on completed feedback amends it (earlier versions
-    are kept); answers not given then keep their earlier values.
+    are kept); answers not given then keep their earlier values, and are not
+    checked again against today's study plan or awards.
 
     --from FILE reads one session per row (CSV with a header, or JSON lines):
     a 'session' column and one column per long flag, e.g. language_seen;
     completed, great_work and add_to_plan take true/false, eval takes
-    'fluency=+;accuracy=-'. Nothing is saved if any row is bad.
+    'fluency=+;accuracy=-'. Nothing is saved if any row is bad; the exit
+    code is the one all bad rows share (3 if all name something unknown, 4
+    if all are not allowed), else 1.
     """
     # Imported here: every fbcli command loads this module to list its options.
     from fbcli.giving import Options

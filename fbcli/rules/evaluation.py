@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -11,6 +12,9 @@ from fbcli.rules.matching import close_matches
 from fbcli.rules.model import Rubric
 
 MOVES = ("+", "=", "-")
+# ASCII digits only: str.isdigit() also takes "²", "٣" or "१", which int() then
+# refuses or reads as a level nobody typed.
+LEVEL = re.compile(r"[0-9]+")
 
 
 class LevelOutOfScale(RuleBroken):
@@ -52,8 +56,10 @@ def parse_move(text: str) -> tuple[str, str]:
         raise BadUsage(
             f"--eval {text!r}: expected PARAM=VALUE, VALUE being +, -, = or a level"
         )
-    if value not in MOVES and not value.isdigit():
-        raise BadUsage(f"--eval {text!r}: VALUE must be +, -, = or a level number")
+    if value not in MOVES and not LEVEL.fullmatch(value):
+        raise BadUsage(
+            f"--eval {text!r}: VALUE must be +, -, = or a level number (digits 0-9)"
+        )
     return parameter, value
 
 
@@ -98,10 +104,16 @@ def apply_move(parameter: str, level: int, move: str, rubric: Rubric) -> int:
                 f"({rubric.lowest} to {rubric.highest}); use = to keep it"
             )
         return level - 1
-    number = int(move)
-    if not rubric.lowest <= number <= rubric.highest:
-        raise LevelOutOfScale(f"{parameter} cannot be {number}; {scale}")
-    return number
+    if not LEVEL.fullmatch(move):
+        raise BadUsage(f"{parameter}: {move!r} is not +, -, = or a level number")
+    # Compared as text first: int() refuses more than a few thousand digits.
+    digits = move.lstrip("0") or "0"
+    if len(digits) > len(str(rubric.highest)) or not (
+        rubric.lowest <= int(digits) <= rubric.highest
+    ):
+        shown = digits if len(digits) <= 12 else digits[:12] + "..."
+        raise LevelOutOfScale(f"{parameter} cannot be {shown}; {scale}")
+    return int(digits)
 
 
 def stagnations(

@@ -39,7 +39,7 @@ from fbcli.rules.model import (
     Tutor,
 )
 from fbcli.rules.notices import Hint, RuleWarning
-from fbcli.rules.plans import plan_at
+from fbcli.rules.plans import in_plan_at, plan_at
 
 ZOOM = "zoom"
 
@@ -424,39 +424,87 @@ def resolve_area(name: str, catalog: Mapping[str, Goal]) -> str:
 def plan_step(
     context: FeedbackContext, goal: Goal, add_to_plan: bool
 ) -> tuple[list[PlanChange], list[RuleWarning]]:
-    """Step 4 against the study plan: changes to make, or a warning, or NoStudyPlan."""
+    """Step 4 against the study plan: changes to make, or a warning, or NoStudyPlan.
+
+    The warning says the session will not count toward the progress graph,
+    by the rule of ``counts_toward_progress``: the goal was in the plan
+    neither at the session's start nor when its feedback was first given.
+    """
     plan = context.plan
-    if goal.id in plan:
-        return [], []
-    if add_to_plan:
-        change = PlanChange(
-            context.student.id, goal.id, "add", context.now, context.tutor.id
+    changes: list[PlanChange] = []
+    if goal.id not in plan:
+        if add_to_plan:
+            changes.append(
+                PlanChange(
+                    context.student.id, goal.id, "add", context.now, context.tutor.id
+                )
+            )
+        elif not plan:
+            raise NoStudyPlan(context.student)
+    first_given = context.versions[0].given_at if context.versions else context.now
+    history = [*context.plan_changes, *changes]
+    if any(
+        in_plan_at(history, goal.id, moment)
+        for moment in (context.session.start, first_given)
+    ):
+        return changes, []
+    student = context.student.id
+    if goal.id in plan or changes:
+        message = (
+            f"{goal.title!r} was not in {student}'s study plan when this session "
+            "took place or when its feedback was first given, so this session "
+            "will not count toward their progress graph"
         )
-        return [change], []
-    if not plan:
-        raise NoStudyPlan(context.student)
+    else:
+        message = (
+            f"{goal.title!r} is not in {student}'s study plan, so this session "
+            "will not count toward their progress graph (--add-to-plan adds it)"
+        )
     warning = RuleWarning(
-        "goal-off-plan",
-        f"{goal.title!r} is not in {context.student.id}'s study plan, so this "
-        "session will not count toward their progress graph (--add-to-plan adds it)",
-        {"goal": goal.id, "plan": list(plan)},
+        "goal-off-plan", message, {"goal": goal.id, "plan": list(plan)}
     )
-    return [], [warning]
+    return changes, [warning]
 
 
 def doing_great_step(
     context: FeedbackContext, area: str | None, plan: Sequence[str]
 ) -> tuple[str | None, list[RuleWarning], list[Hint]]:
-    """Step 5: the award's area (checked against the plan), warnings and the nudge."""
+    """Step 5: the award's area (checked against the plan), warnings and the nudge.
+
+    An award the amended version already gave is kept as it was: neither the
+    plan nor the awards since are checked again.
+    """
     figures = context.doing_great
     if area is None or not area.strip():
         nudge = doing_great_nudge(figures)
         return None, [], [nudge] if nudge else []
     resolved = resolve_area(area, context.catalog)
+    if resolved == kept_award(context):
+        return resolved, [], []
     areas = context.areas(plan)
     if resolved not in areas:
         raise AreaNotInPlan(resolved, context.student, areas)
     return resolved, doing_great_warnings(figures), []
+
+
+# What an amendment keeps: answers saved before are not checked again against
+# today's study plan or awards, which may have changed since.
+
+
+def kept_goal(context: FeedbackContext, goal: Goal, add_to_plan: bool) -> bool:
+    """Whether step 4 keeps the amended version's goal, asking nothing of the plan."""
+    earlier = context.amending
+    return earlier is not None and earlier.goal == goal.id and not add_to_plan
+
+
+def kept_badge(context: FeedbackContext) -> bool:
+    earlier = context.amending
+    return earlier is not None and earlier.great_work
+
+
+def kept_award(context: FeedbackContext) -> str | None:
+    earlier = context.amending
+    return earlier.doing_great if earlier is not None else None
 
 
 def normal_platform(platform: str) -> str:
@@ -517,12 +565,15 @@ def _decide_completed(context: FeedbackContext, answers: Answers) -> Decision:
         if levels[parameter] <= context.levels[parameter]:
             hints.append(hint)
 
-    if answers.great_work:
+    if answers.great_work and not kept_badge(context):
         warnings += badge_warnings(context.badge)
 
     goal = resolve_goal(answers.goal, context.catalog)
-    changes, off_plan = plan_step(context, goal, bool(answers.add_to_plan))
-    warnings += off_plan
+    add_to_plan = bool(answers.add_to_plan)
+    changes: list[PlanChange] = []
+    if not kept_goal(context, goal, add_to_plan):
+        changes, off_plan = plan_step(context, goal, add_to_plan)
+        warnings += off_plan
     plan = [*context.plan, *(c.goal for c in changes)]
 
     area, award_warnings, nudges = doing_great_step(context, answers.doing_great, plan)

@@ -3,19 +3,20 @@
 One row per session: a ``session`` column and one column per long flag of
 ``fbcli give``, named without its dashes (``language_seen`` or
 ``language-seen``). Every row is read before anything is decided, and each
-problem is kept with its line number.
+problem is kept with its line number and the exit code it would have alone.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
-from fbcli.errors import FbcliError
+from fbcli.errors import FbcliError, RuleBroken
 from fbcli.rules.evaluation import parse_evaluation, parse_move
 from fbcli.rules.feedback import Answers
 
@@ -49,10 +50,28 @@ class Row:
     answers: Answers
 
 
+class Problem(NamedTuple):
+    """What is wrong on one line of the file, and the exit code it calls for."""
+
+    line: int
+    message: str
+    exit_code: int = RuleBroken.exit_code
+
+    @classmethod
+    def of(cls, line: int, error: FbcliError) -> Problem:
+        return cls(line, error.message, error.exit_code)
+
+
 @dataclass
 class RowsRead:
     rows: list[Row] = field(default_factory=list)
-    problems: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def shared_exit_code(problems: Iterable[Problem]) -> int:
+    """A file's exit code: the one every problem shares (all 3, or all 4), else 1."""
+    codes = {problem.exit_code for problem in problems}
+    return codes.pop() if len(codes) == 1 else RuleBroken.exit_code
 
 
 def column_name(header: str) -> str:
@@ -76,15 +95,15 @@ def read_csv(text: str) -> RowsRead:
     try:
         header = next(reader)
     except StopIteration:
-        found.problems.append((1, "the file is empty; it needs a header row"))
+        found.problems.append(Problem(1, "the file is empty; it needs a header row"))
         return found
     names = [column_name(h) for h in header]
     unknown = [h for h, n in zip(header, names, strict=True) if n not in COLUMNS]
     if unknown:
-        found.problems.append((1, _unknown_columns(unknown)))
+        found.problems.append(Problem(1, _unknown_columns(unknown)))
         return found
     if "session" not in names:
-        found.problems.append((1, "the header has no 'session' column"))
+        found.problems.append(Problem(1, "the header has no 'session' column"))
         return found
     start = reader.line_num + 1
     for cells in reader:
@@ -93,7 +112,7 @@ def read_csv(text: str) -> RowsRead:
             continue
         if len(cells) != len(names):
             found.problems.append(
-                (line, f"{len(cells)} cells where the header has {len(names)}")
+                Problem(line, f"{len(cells)} cells where the header has {len(names)}")
             )
             continue
         values = {n: c for n, c in zip(names, cells, strict=True) if c.strip()}
@@ -109,15 +128,15 @@ def read_json_lines(text: str) -> RowsRead:
         try:
             item = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            found.problems.append((line, "not a JSON object"))
+            found.problems.append(Problem(line, "not a JSON object"))
             continue
         if not isinstance(item, dict):
-            found.problems.append((line, "not a JSON object"))
+            found.problems.append(Problem(line, "not a JSON object"))
             continue
         values = {column_name(str(k)): v for k, v in item.items() if v is not None}
         unknown = [k for k in values if k not in COLUMNS]
         if unknown:
-            found.problems.append((line, _unknown_columns(unknown)))
+            found.problems.append(Problem(line, _unknown_columns(unknown)))
             continue
         _add_row(found, line, values)
     return found
@@ -129,9 +148,10 @@ def _add_row(found: RowsRead, line: int, values: dict[str, Any]) -> None:
         if not session:
             raise ValueError("no session")
         found.rows.append(Row(line, session, answers_from_values(values)))
-    except (ValueError, FbcliError) as problem:
-        text = problem.message if isinstance(problem, FbcliError) else str(problem)
-        found.problems.append((line, text))
+    except FbcliError as error:
+        found.problems.append(Problem.of(line, error))
+    except ValueError as error:
+        found.problems.append(Problem(line, str(error)))
 
 
 def answers_from_values(values: dict[str, Any]) -> Answers:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from fbcli.errors import RuleBroken
 
@@ -34,16 +35,17 @@ SHORT_FORMS = {
     "negotiations": "Negots",
 }
 CUT_LENGTH = 4
+ZWJ = "\u200d"
 _WORD = re.compile(r"[^\W_]+")
 
 
 class FocusTooLong(RuleBroken):
     def __init__(self, focus: str, limit: int) -> None:
         self.suggestion = abbreviate(focus, limit)
-        super().__init__(
-            f"the focus has {len(focus)} characters; at most {limit} are allowed "
-            f"(try --focus {self.suggestion!r})"
-        )
+        message = f"the focus has {len(focus)} characters; at most {limit} are allowed"
+        if self.suggestion:
+            message += f" (try --focus {self.suggestion!r})"
+        super().__init__(message)
 
 
 def check_focus(focus: str, limit: int) -> str:
@@ -59,12 +61,16 @@ def abbreviate(text: str, limit: int = 20) -> str:
 
     Every word keeps its initial, in order, while that is possible: conventional
     short forms first, then the longest words cut to four letters, then the
-    last words down to their initials, then the spaces go.
+    last words down to their initials, then the spaces go. A text with no
+    letters or digits is cut instead. Empty only when ``text`` is blank or
+    ``limit`` is 0.
     """
     tidy = " ".join(text.split())
     if len(tidy) <= limit:
         return tidy
     words = [_capital(word) for word in _WORD.findall(text)]
+    if not words:
+        return _cut(tidy, limit)
     if _fits(words, limit):
         return " ".join(words)
 
@@ -82,6 +88,27 @@ def abbreviate(text: str, limit: int = 20) -> str:
     if _fits(words, limit):
         return " ".join(words)
     return "".join(words)[:limit]
+
+
+def _cut(text: str, limit: int) -> str:
+    """The start of ``text``, at most ``limit`` characters, not ending mid-symbol.
+
+    A cut beside a joiner or before a combining mark, a variation selector or
+    a skin tone would break the symbol; it moves back, but never to nothing.
+    """
+    end = limit
+    while end > 1 and (text[end - 1] == ZWJ or _extends(text[end])):
+        end -= 1
+    return text[:end].rstrip()
+
+
+def _extends(char: str) -> bool:
+    return (
+        char == ZWJ
+        or unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or "\ufe00" <= char <= "\ufe0f"
+        or "\U0001f3fb" <= char <= "\U0001f3ff"
+    )
 
 
 def _capital(word: str) -> str:
