@@ -9,7 +9,15 @@ from pathlib import Path
 
 from fbcli.context import AppContext
 from fbcli.errors import BadUsage, FbcliError, RuleBroken
-from fbcli.giving import Ledger, Options, announce, check_strict, report, save
+from fbcli.giving import (
+    Ledger,
+    Options,
+    announce,
+    check_not_saved_since,
+    check_strict,
+    report,
+    save,
+)
 from fbcli.output import plain, say
 from fbcli.rules.feedback import Decision, decide, with_earlier_answers
 from fbcli.rules.feedback_rows import Problem, Row, read_rows, shared_exit_code
@@ -70,6 +78,7 @@ def give_from_file(app: AppContext, path: Path, options: Options) -> None:
                     decision = decide(
                         context, with_earlier_answers(context, row.answers)
                     )
+                    check_not_saved_since(context, app.started)
                 except FbcliError as error:
                     problems.append(Problem.of(row.line, error))
                     continue
@@ -87,10 +96,11 @@ def give_from_file(app: AppContext, path: Path, options: Options) -> None:
             # so they stay in the --json records only.
             report(decision, where=f"{path}:{row.line}: ", hints=False)
         check_strict([w for _, d in decided for w in d.warnings], options)
+        decisions = [d for _, d in decided]
         if not options.dry_run:
-            save(store, [d for _, d in decided])
+            decisions = save(store, decisions)
 
-    announce_all([d for _, d in decided], options)
+    announce_all(decisions, options)
 
 
 def announce_all(decisions: Sequence[Decision], options: Options) -> None:

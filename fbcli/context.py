@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -58,6 +58,9 @@ class AppContext:
     db: str | None
     acting: str | None
     lock_timeout: float = 5.0
+    # When the command started, by the real clock: feedback saved after it was
+    # saved by another command running at the same time.
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def location(self) -> str:

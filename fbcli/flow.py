@@ -141,7 +141,7 @@ def commit(
             warn(warning.message)
         check_strict(unseen, options)
         if not options.dry_run:
-            save(store, [decision])
+            (decision,) = save(store, [decision])
             if plan_set:
                 store.add_plan_changes(plan_set)
 

@@ -7,8 +7,8 @@ rich or questionary here: the flag path must start fast.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from fbcli import school
@@ -51,6 +51,26 @@ class ChangedMeanwhile(StoreError):
             f"the feedback on {session} changed while you were answering ({now}); "
             f"nothing was saved; run 'fbcli give {session}' again"
         )
+
+
+class SavedMeanwhile(StoreError):
+    def __init__(self, session: str, latest: Feedback) -> None:
+        super().__init__(
+            f"another fbcli command saved feedback on {session} while this one ran "
+            f"(version {latest.version}, given by {latest.tutor}); nothing was "
+            f"saved; run 'fbcli give {session}' again to amend it"
+        )
+
+
+def check_not_saved_since(context: FeedbackContext, started: datetime) -> None:
+    """Refuse to build on feedback that another command saved after this one started.
+
+    Two commands on one session at once both wait for the lock; the second
+    would otherwise amend what the first saved without having seen it.
+    """
+    latest = context.latest
+    if latest is not None and latest.saved_at is not None and latest.saved_at > started:
+        raise SavedMeanwhile(context.session.id, latest)
 
 
 @dataclass
@@ -158,11 +178,21 @@ def check_strict(warnings: Sequence[RuleWarning], options: Options) -> None:
         raise WarningsUnderStrict(len(warnings))
 
 
-def save(store: Store, decisions: Sequence[Decision]) -> None:
-    store.add_feedback(d.feedback for d in decisions)
-    changes = [change for d in decisions for change in d.plan_changes]
+def save(store: Store, decisions: Sequence[Decision]) -> list[Decision]:
+    """Queue the decisions' feedback and plan changes; the decisions as saved.
+
+    Called under the writers' lock, so the time each is stamped with comes
+    after every save another command made before it.
+    """
+    saved_at = datetime.now(UTC)
+    saved = [
+        replace(d, feedback=replace(d.feedback, saved_at=saved_at)) for d in decisions
+    ]
+    store.add_feedback(d.feedback for d in saved)
+    changes = [change for d in saved for change in d.plan_changes]
     if changes:
         store.add_plan_changes(changes)
+    return saved
 
 
 def result_record(decision: Decision, options: Options) -> dict[str, Any]:

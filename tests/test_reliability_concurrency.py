@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from fbcli.store import open_store
-from tests.conftest import NOW, Runner
+from tests.conftest import NOW, Runner, store_lock_held
 
 TUTORS = 8
 PER_TUTOR = 50
@@ -192,6 +193,12 @@ def signed_give(name: str) -> tuple[str, ...]:
     )
 
 
+SAVED_MEANWHILE = (
+    "error: another fbcli command saved feedback on t0-0 while this one ran "
+    "(version {version}, given by t0); nothing was saved; run 'fbcli give t0-0' "
+    "again to amend it"
+)
+
 RACES = {
     "mark-unattended-twice": (MARK_UNATTENDED, MARK_UNATTENDED),
     "give-twice": (signed_give("A"), signed_give("B")),
@@ -218,13 +225,16 @@ def test_two_processes_on_one_session_at_once_one_wins(
         versions = store.feedback_versions("t0-0")
     codes = [run.returncode for run in runs]
     refused = [run for run in runs if run.returncode != 0]
-    assert set(codes) <= {0, 4}, [run.stderr for run in runs]
+    assert set(codes) <= {0, 4, 5}, [run.stderr for run in runs]
     for loser in refused:
-        # Not yours to change any more: one line that names the session.
-        assert loser.stderr.splitlines() == [
-            "error: session t0-0 was marked not completed (student-absent) and "
-            "is locked; it cannot be changed"
-        ]
+        # Locked, or saved by the other while this one ran: one line each.
+        assert loser.stderr.splitlines() in (
+            [
+                "error: session t0-0 was marked not completed (student-absent) and "
+                "is locked; it cannot be changed"
+            ],
+            [SAVED_MEANWHILE.format(version=1)],
+        ), loser.stderr
     assert [v.version for v in versions] == list(range(1, len(versions) + 1))
     assert len(versions) == codes.count(0)
     for version in versions:
@@ -235,8 +245,13 @@ def test_two_processes_on_one_session_at_once_one_wins(
     if race[0][0] == race[1][0] == "mark-unattended":
         assert sorted(codes) == [0, 4]
         assert [v.reason for v in versions] == ["student-absent"]
+    elif race[1][0] == "give" and codes != [0, 0]:
+        # The second began before the first saved: it is refused.
+        assert sorted(codes) == [0, 5]
+        (winner,) = versions
+        assert runs["AB".index(winner.comments[-1])].returncode == 0
     elif race[1][0] == "give":
-        assert codes == [0, 0]
+        # The second began after the first had saved: it amends, and says so.
         first, second = versions
         amender = next(run for run in runs if "amending" in run.stderr)
         assert "amending the feedback on t0-0 (version 1)" in amender.stderr
@@ -247,7 +262,61 @@ def test_two_processes_on_one_session_at_once_one_wins(
         # The feedback came first; marking it unattended amends it.
         assert [v.completed for v in versions] == [True, False]
         assert versions[0].comments == "by A"
+    elif codes == [0, 5]:
+        # The feedback was saved while marking it waited: marking is refused.
+        assert [v.completed for v in versions] == [True]
     else:
         # The session was marked unattended first, and so is locked.
         assert codes == [4, 0]
         assert [v.reason for v in versions] == ["student-absent"]
+
+
+@pytest.mark.parametrize("second", ["give", "give-from"], ids=["give", "give-from"])
+def test_two_gives_waiting_on_one_session_one_saves_the_other_is_told(
+    cli: Runner, env: dict[str, str], store_path: Path, tmp_path: Path, second: str
+) -> None:
+    load_school(cli, tmp_path, school(tutors=1, per_tutor=1))
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        json.dumps(
+            {
+                "session": "t0-0",
+                "completed": True,
+                "platform": "meet B",
+                "goal": GOAL,
+                "add_to_plan": True,
+                "focus": "Focus B",
+                "language_seen": "seen B",
+                "follow_up": "next B",
+                "comments": "by B",
+            }
+        )
+    )
+    commands = (
+        signed_give("A"),
+        signed_give("B")
+        if second == "give"
+        else ("give", "--no-input", "--from", str(rows)),
+    )
+
+    # Both start while another writer holds the lock, so both are running
+    # before either can save: the race is certain, not left to timing.
+    with ThreadPoolExecutor(2) as pool:
+        with store_lock_held(store_path):
+            waiting = [
+                pool.submit(fbcli, env, "--as", "t0", *command) for command in commands
+            ]
+            time.sleep(3)
+            assert not any(run.done() for run in waiting)
+        runs = [run.result() for run in waiting]
+
+    codes = [run.returncode for run in runs]
+    assert sorted(codes) == [0, 5], [run.stderr for run in runs]
+    winner = runs[codes.index(0)]
+    loser = runs[codes.index(5)]
+    assert SAVED_MEANWHILE.format(version=1).removeprefix("error: ") in loser.stderr
+    with open_store(str(store_path)) as store:
+        (saved,) = store.feedback_versions("t0-0")
+    names = {str(getattr(saved, name)).split()[-1] for name in SIGNED}
+    assert names == {"AB"[runs.index(winner)]}
+    assert saved.saved_at is not None

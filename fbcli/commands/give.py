@@ -253,7 +253,14 @@ def give(
 def give_by_flags(
     app: AppContext, session_id: str, answers: Answers, options: Options
 ) -> None:
-    from fbcli.giving import Ledger, announce, check_strict, report, save
+    from fbcli.giving import (
+        Ledger,
+        announce,
+        check_not_saved_since,
+        check_strict,
+        report,
+        save,
+    )
     from fbcli.output import say
     from fbcli.rules.feedback import decide, with_earlier_answers
 
@@ -262,16 +269,17 @@ def give_by_flags(
     with app.store(write=not options.dry_run) as store:
         tutor = app.acting_tutor(store)
         context = Ledger(store, tutor, now).context(session_id)
+        decision = decide(context, with_earlier_answers(context, answers))
+        check_not_saved_since(context, app.started)
         if context.amending is not None and answers.completed is not False:
             say(
                 f"amending the feedback on {session_id} (version "
                 f"{context.amending.version}); answers not given keep their values"
             )
-        decision = decide(context, with_earlier_answers(context, answers))
         report(decision)
         check_strict(decision.warnings, options)
         if not options.dry_run:
-            save(store, [decision])
+            (decision,) = save(store, [decision])
 
     announce([decision], options)
 

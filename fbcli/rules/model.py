@@ -138,6 +138,9 @@ class Feedback:
     language_seen: str = ""
     follow_up: str = ""
     comments: str = ""
+    # When the store received it, by the real clock even under FBCLI_NOW; None
+    # for feedback from before fbcli kept it, and before it is saved.
+    saved_at: datetime | None = None
 
     @property
     def status(self) -> Status:
@@ -171,6 +174,9 @@ class Feedback:
             "language_seen": self.language_seen,
             "follow_up": self.follow_up,
             "comments": self.comments,
+            "saved_at": None
+            if self.saved_at is None
+            else self.saved_at.astimezone(UTC).isoformat(timespec="microseconds"),
         }
 
     @classmethod
@@ -197,6 +203,7 @@ class Feedback:
             r["language_seen"],
             r["follow_up"],
             r["comments"],
+            None if r.get("saved_at") is None else parse_time(r["saved_at"]),
         )
 
 

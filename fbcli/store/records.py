@@ -99,6 +99,7 @@ FIELDS: dict[str, dict[str, tuple[Callable[[Any], str], Any]]] = {
         "language_seen": (_text, ""),
         "follow_up": (_text, ""),
         "comments": (_text, ""),
+        "saved_at": (_time, None),
     },
     "plan_changes": {
         "student": (_text, REQUIRED),
