@@ -43,7 +43,7 @@ from fbcli.rules.model import (
 from fbcli.store import SCHEMA_VERSION, open_store
 
 # Bump whenever the generated data changes, so cached stores are rebuilt.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 
 NOW = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 SEED = 20261130
