@@ -65,13 +65,22 @@ class SnapshotStorage(Storage):
         self.data = data
 
 
-def read_store_file(path: Path, *, probe: bool = False) -> bytes:
-    """The store file's bytes (none when ``probe``), or a one-line refusal."""
-    try:
-        if probe:
-            with path.open("rb"):
-                return b""
+def read_store_file(path: Path) -> bytes:
+    """The store file's bytes, or a one-line refusal."""
+    with refusing_unreadable(path):
         return path.read_bytes()
+
+
+def check_store_readable(path: Path) -> None:
+    """Refuse, as reading it would, a store that is missing, a folder or unreadable."""
+    with refusing_unreadable(path), path.open("rb"):
+        pass
+
+
+@contextlib.contextmanager
+def refusing_unreadable(path: Path) -> Iterator[None]:
+    try:
+        yield
     except FileNotFoundError:
         raise StoreError(f"no store at {path}; create one with 'fbcli init'") from None
     except IsADirectoryError:
@@ -217,7 +226,7 @@ class JsonStore(Store):
         if not self.create:
             # Refuse a missing store or a folder before leaving a lock file
             # beside it; the read under the lock says the same again.
-            read_store_file(self.path, probe=True)
+            check_store_readable(self.path)
         try:
             # Created here, so that it is readable and writable by its owner only.
             os.close(os.open(lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
