@@ -306,7 +306,7 @@ def test_two_gives_waiting_on_one_session_one_saves_the_other_is_told(
             waiting = [
                 pool.submit(fbcli, env, "--as", "t0", *command) for command in commands
             ]
-            time.sleep(3)
+            time.sleep(4)
             assert not any(run.done() for run in waiting)
         runs = [run.result() for run in waiting]
 
