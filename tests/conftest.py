@@ -1,7 +1,8 @@
 """Shared fixtures: a private environment, a demo store, and ways to run fbcli.
 
 ``cli`` runs the real entry point in this process (fast); ``cli_process`` runs
-``python -m fbcli`` as a separate process, as a shell would.
+``python -m fbcli`` as a separate process, as a shell would; ``spawn`` runs it
+on a real pseudo-terminal.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from fbcli.cli import run
@@ -32,6 +34,7 @@ class Result:
 
 
 Runner = Callable[..., Result]
+Spawn = Callable[..., pexpect.spawn]
 
 
 @pytest.fixture
@@ -88,6 +91,35 @@ def cli_process(env: dict[str, str]) -> Runner:
         return Result(done.returncode, done.stdout, done.stderr)
 
     return invoke
+
+
+@pytest.fixture
+def spawn(env: dict[str, str]) -> Iterator[Spawn]:
+    children: list[pexpect.spawn] = []
+
+    def start(
+        *args: str, as_tutor: str = DEMO_TUTOR, width: int = 120
+    ) -> pexpect.spawn:
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "fbcli", "--as", as_tutor, *args],
+            env={
+                **os.environ,
+                **env,
+                "TERM": "xterm",
+                "PROMPT_TOOLKIT_NO_CPR": "1",
+            },
+            dimensions=(40, width),
+            encoding="utf-8",
+            timeout=30,
+        )
+        children.append(child)
+        return child
+
+    yield start
+    for child in children:
+        if child.isalive():
+            child.terminate(force=True)
 
 
 @pytest.fixture(scope="session")

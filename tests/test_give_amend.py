@@ -4,18 +4,15 @@ the earlier version are not checked again; answers given anew are."""
 from __future__ import annotations
 
 import json
-import os
-import sys
 import time
 from pathlib import Path
 
-import pexpect
 import pytest
 
 from fbcli.store import open_store
-from tests.conftest import Result, Runner
+from tests.conftest import Result, Runner, Spawn
+from tests.test_interactive import ENTER, EVERY_QUESTION, answer, finish
 
-ENTER = "\r"
 FIRST = [
     "--completed",
     "--platform",
@@ -117,46 +114,18 @@ def test_a_new_off_plan_goal_warns(cli: Runner, amended_plan: Path) -> None:
 
 
 def test_kept_answers_are_offered_interactively(
-    amended_plan: Path, env: dict[str, str]
+    spawn: Spawn, amended_plan: Path
 ) -> None:
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "fbcli", "--as", "tina", "give", "S-1"],
-        env={**os.environ, **env, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"},
-        dimensions=(40, 120),
-        encoding="utf-8",
-        timeout=30,
-    )
-    prompts = [
-        "Was the session completed?",
-        "Did you have tech issues?",
-        "A note on step 1",
-        "Which video platform",
-        *(f"{p} (now" for p in ("fluency", "accuracy", "pronunciation")),
-        "comprehension (now",
-        "Award the great-work badge?",
-        "Which goal of the study plan",
-        "doing great in' ...?",
-        "Focus, seen only by tutors",
-        "Language seen during the lesson:",
-        "Follow-up activities",
-        "Additional comments",
-    ]
+    child = spawn("give", "S-1", as_tutor="tina")
 
-    child.expect_exact("Amend it?")
-    time.sleep(0.15)
-    child.send("y")
-    for prompt in prompts:
-        child.expect_exact(prompt)
-        time.sleep(0.15)
-        child.send(ENTER)
+    answer(child, "Amend it?", "y")
+    for prompt in EVERY_QUESTION:
+        answer(child, prompt, ENTER)
     index = child.expect_exact(["Continue anyway?", "Save this feedback?"])
     time.sleep(0.15)
     child.send(ENTER)
-    child.expect(pexpect.EOF)
-    child.close()
 
+    assert finish(child) == 0
     assert index == 1, "a kept answer asked to be accepted"
-    assert child.exitstatus == 0
     second = versions(amended_plan)[-1]
     assert (second["goal"], second["doing_great"]) == ("summarising", "writing")

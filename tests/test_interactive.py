@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pexpect
@@ -15,7 +14,7 @@ import pytest
 
 from fbcli.rules.plans import plan_at
 from fbcli.store import open_store
-from tests.conftest import DEMO_TUTOR, Runner
+from tests.conftest import DEMO_TUTOR, Runner, Spawn
 from tests.test_give import (
     TOM_FOLLOW_UP,
     Demo,
@@ -34,9 +33,6 @@ CTRL_U = "\x15"  # clears the line
 # Redraws the screen whole: otherwise a count that grows arrives as the
 # digits that changed.
 CTRL_L = "\x0c"
-TIMEOUT = 30
-
-Spawn = Callable[..., pexpect.spawn]
 
 
 @pytest.fixture
@@ -50,33 +46,24 @@ def history(cli: Runner, tmp_path: Path, store_path: Path) -> Path:
     return store_path
 
 
-@pytest.fixture
-def spawn(env: dict[str, str]) -> Iterator[Spawn]:
-    children: list[pexpect.spawn] = []
-
-    def start(
-        *args: str, as_tutor: str = DEMO_TUTOR, width: int = 120
-    ) -> pexpect.spawn:
-        child = pexpect.spawn(
-            sys.executable,
-            ["-m", "fbcli", "--as", as_tutor, *args],
-            env={
-                **os.environ,
-                **env,
-                "TERM": "xterm",
-                "PROMPT_TOOLKIT_NO_CPR": "1",
-            },
-            dimensions=(40, width),
-            encoding="utf-8",
-            timeout=TIMEOUT,
-        )
-        children.append(child)
-        return child
-
-    yield start
-    for child in children:
-        if child.isalive():
-            child.terminate(force=True)
+# Every question of a completed feedback, in the order the flow asks them.
+EVERY_QUESTION = (
+    "Was the session completed?",
+    "Did you have tech issues?",
+    "A note on step 1",
+    "Which video platform",
+    "fluency (now",
+    "accuracy (now",
+    "pronunciation (now",
+    "comprehension (now",
+    "Award the great-work badge?",
+    "Which goal of the study plan",
+    "doing great in' ...?",
+    "Focus, seen only by tutors",
+    "Language seen during the lesson:",
+    "Follow-up activities",
+    "Additional comments",
+)
 
 
 def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
@@ -331,23 +318,7 @@ def test_amending_starts_from_the_earlier_answers(
     child = spawn("give", demo.pending)
 
     answer(child, "Amend it?", "y")
-    for prompt in (
-        "Was the session completed?",
-        "Did you have tech issues?",
-        "A note on step 1",
-        "Which video platform",
-        "fluency (now",
-        "accuracy (now",
-        "pronunciation (now",
-        "comprehension (now",
-        "Award the great-work badge?",
-        "Which goal of the study plan",
-        "doing great in' ...?",
-        "Focus, seen only by tutors",
-        "Language seen during the lesson:",
-        "Follow-up activities",
-        "Additional comments",
-    ):
+    for prompt in EVERY_QUESTION:
         answer(child, prompt, ENTER)
     answer(child, "Save this feedback?", ENTER)
 

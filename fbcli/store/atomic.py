@@ -9,6 +9,7 @@ never a file another store's writer in the same folder is still writing.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import re
 from collections.abc import Sequence
@@ -31,13 +32,9 @@ def leftover_temps(store: Path) -> list[Path]:
     own = re.compile(re.escape(prefix) + r"(?:[a-z0-9_]{8}|bak-\d+)")
     return sorted(
         path
-        for path in store.parent.glob(glob_escape(prefix) + "*")
+        for path in store.parent.glob(glob.escape(prefix) + "*")
         if own.fullmatch(path.name)
     )
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
 
 
 def write_atomically(
