@@ -22,7 +22,6 @@ from fbcli.rules.stats import (
     StudentStats,
     TutorFigures,
     student_stats,
-    tutor_stats,
 )
 from fbcli.store import Store
 
@@ -161,14 +160,9 @@ def stats(
                 only = [t.id for t in tutors]
                 if tutor_name is not None:
                     only = [find_tutor(tutors, tutor_name).id]
-            sessions = store.sessions()
-            feedback = store.latest_feedback()
-            first_given = store.first_given_times()
+            figures = store.tutor_figures(tutors, period, now, settings, only)
 
     if student_name is None:
-        figures = tutor_stats(
-            tutors, sessions, feedback, first_given, period, now, settings, only
-        )
         admins = {t.id for t in tutors if t.is_admin}
         if all_tutors:
             figures = [f for f in figures if f.taught or f.tutor not in admins]

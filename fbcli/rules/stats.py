@@ -113,7 +113,7 @@ class TutorFigures:
     pending_overdue: int = 0
     feedback_given: int = 0
     late: int = 0
-    hours_to_feedback: list[float] = field(default_factory=list)
+    median_hours_to_feedback: float | None = None
     tech_issues: int = 0
     platforms: dict[str, PlatformFigures] = field(default_factory=dict)
     great_work: int = 0
@@ -163,12 +163,6 @@ class TutorFigures:
         mean = self.gap_mean
         return None if mean is None else float(mean)
 
-    @property
-    def median_hours_to_feedback(self) -> float | None:
-        if not self.hours_to_feedback:
-            return None
-        return statistics.median(self.hours_to_feedback)
-
 
 def mean_gap(closed: Sequence[int], open_runs: Sequence[int]) -> Fraction | None:
     """The mean of the gaps closed and of the shortest gaps the open runs can close."""
@@ -193,10 +187,8 @@ def tutor_stats(
     version per session and ``first_given`` the first version's time where
     it differs.
     """
-    figures = {t.id: TutorFigures(t.id, t.name) for t in tutors}
-    wanted = set(figures) if only is None else set(only)
-    for tutor_id in wanted - set(figures):
-        figures[tutor_id] = TutorFigures(tutor_id, tutor_id)
+    figures, wanted = new_figures(tutors, only)
+    hours: dict[str, list[float]] = {}
     platforms = PlatformLabels()
     since_award: dict[str, int] = {}
     # Per student, the tutors in ``wanted`` who taught in their open run.
@@ -234,7 +226,7 @@ def tutor_stats(
         given = first_given.get(session.id, item.given_at)
         tutor.feedback_given += 1
         tutor.late += given > due
-        tutor.hours_to_feedback.append((given - end).total_seconds() / 3600)
+        hours.setdefault(tutor.tutor, []).append((given - end).total_seconds() / 3600)
         _count_outcome(tutor, item, platforms.label(item.platform))
 
     overdue_after = settings.doing_great_band[1]
@@ -244,6 +236,29 @@ def tutor_stats(
             for tutor_id in taught_by:
                 figures[tutor_id].doing_great_open_runs.append(run)
 
+    for tutor_id, delays in hours.items():
+        figures[tutor_id].median_hours_to_feedback = statistics.median(delays)
+    return finish_figures(figures, wanted, settings)
+
+
+def new_figures(
+    tutors: Iterable[Tutor], only: Sequence[str] | None
+) -> tuple[dict[str, TutorFigures], set[str]]:
+    """Empty figures for every tutor, and the ids wanted (all when ``only`` is None).
+
+    A wanted id that names no tutor gets figures of its own, named by the id.
+    """
+    figures = {t.id: TutorFigures(t.id, t.name) for t in tutors}
+    wanted = set(figures) if only is None else set(only)
+    for tutor_id in sorted(wanted - set(figures)):
+        figures[tutor_id] = TutorFigures(tutor_id, tutor_id)
+    return figures, wanted
+
+
+def finish_figures(
+    figures: dict[str, TutorFigures], wanted: set[str], settings: Settings
+) -> list[TutorFigures]:
+    """The wanted tutors' figures, in the tutors' order, with their band marks."""
     chosen = [figures[t] for t in figures if t in wanted]
     for tutor in chosen:
         tutor.great_work_mark = band_mark(tutor.great_work_share, *settings.badge_band)

@@ -12,8 +12,19 @@ from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from fbcli.rules.model import Feedback, PlanChange, Session, Student, Tutor
+from fbcli.rules.model import (
+    Feedback,
+    PlanChange,
+    Session,
+    Settings,
+    Student,
+    Tutor,
+)
+
+if TYPE_CHECKING:
+    from fbcli.rules.stats import Period, TutorFigures
 
 SCHEMA_VERSION = 1
 
@@ -75,6 +86,34 @@ class Store(ABC):
     def plan_changes(self, student: str | None = None) -> list[PlanChange]:
         """Study plan changes, oldest first."""
 
+    # What stats add up, for every tutor (or those in ``only``).
+
+    def tutor_figures(
+        self,
+        tutors: list[Tutor],
+        period: Period,
+        now: datetime,
+        settings: Settings,
+        only: list[str] | None = None,
+    ) -> list[TutorFigures]:
+        """``rules.stats.tutor_stats`` over the whole store.
+
+        A store that can count in place (a database) answers without reading
+        every session; this one reads them all and counts in Python.
+        """
+        from fbcli.rules.stats import tutor_stats
+
+        return tutor_stats(
+            tutors,
+            self.sessions(),
+            self.latest_feedback(),
+            self.first_given_times(),
+            period,
+            now,
+            settings,
+            only,
+        )
+
     # Writing: buffered until the block that opened the store ends.
 
     @abstractmethod
@@ -105,10 +144,27 @@ def open_store(
 ) -> Iterator[Store]:
     """Open the store at ``location`` for one command.
 
+    ``location`` is a JSON file's path, or a database URL (``sqlite:///PATH``,
+    ``postgresql://USER@HOST:PORT/DATABASE``).
+
     ``create`` makes a new, empty store, refusing an existing file unless
     ``replace`` (the old one is then kept as the backup); ``write`` holds the
     writers' lock from the read to the commit.
     """
+    if "://" in location:
+        # A database URL; its libraries load only here.
+        from fbcli.store.sql.store import SqlStore
+
+        database = SqlStore(
+            location,
+            write=write or create,
+            create=create,
+            replace=replace,
+            lock_timeout=lock_timeout,
+        )
+        with database.opened():
+            yield database
+        return
     from fbcli.store.json_store import JsonStore
 
     store = JsonStore(

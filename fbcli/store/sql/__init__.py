@@ -1,0 +1,1 @@
+"""The store on a database: SQLite or PostgreSQL, through one SQL layer."""

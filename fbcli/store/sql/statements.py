@@ -1,0 +1,527 @@
+"""Every statement the database store runs, in SQLAlchemy Core, by name.
+
+``statements(dialect)`` builds them for SQLite or PostgreSQL; ``build``
+compiles them to the SQL text that ``compiled`` keeps, which is what a
+command runs. Parameters are named; a list of ids is passed as one JSON
+array (``ids``), which each database reads as a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ColumnElement,
+    Executable,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    null,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.expression import ColumnClause, Subquery
+
+from fbcli.store.sql.schema import (
+    feedback,
+    meta,
+    plan_changes,
+    sessions,
+    students,
+    tutors,
+)
+
+DIALECTS = ("sqlite", "postgresql")
+
+SESSION_FIELDS = (
+    sessions.c.id,
+    sessions.c.tutor,
+    sessions.c.student,
+    sessions.c.start,
+    sessions.c.minutes,
+)
+FEEDBACK_FIELDS = tuple(
+    feedback.c[name]
+    for name in (
+        "session",
+        "tutor",
+        "given_at",
+        "completed",
+        "version",
+        "reason",
+        "student_missed",
+        "tech_issues",
+        "note",
+        "platform",
+        "evaluation",
+        "great_work",
+        "goal",
+        "doing_great",
+        "focus",
+        "language_seen",
+        "follow_up",
+        "comments",
+        "saved_at",
+    )
+)
+TUTOR_FIELDS = (tutors.c.id, tutors.c.name, tutors.c.email, tutors.c.role)
+STUDENT_FIELDS = (students.c.id, students.c.name, students.c.levels)
+PLAN_FIELDS = tuple(
+    plan_changes.c[name] for name in ("student", "goal", "action", "at", "by")
+)
+
+
+def id_list(dialect: str, name: str = "ids") -> ColumnClause[str]:
+    """The ids of a JSON array parameter, as a column to select from."""
+    if dialect == "sqlite":
+        table = func.json_each(bindparam(name, type_=String)).table_valued("value")
+    else:
+        table = func.jsonb_array_elements_text(
+            cast(bindparam(name, type_=String), postgresql.JSONB)
+        ).table_valued("value")
+    return table.c.value
+
+
+def ended() -> ColumnElement[bool]:
+    return sessions.c.start + sessions.c.minutes * 60 <= bindparam("now", type_=BigInteger)
+
+
+def in_period() -> ColumnElement[bool]:
+    return and_(
+        sessions.c.start >= bindparam("first", type_=BigInteger),
+        sessions.c.start < bindparam("end", type_=BigInteger),
+    )
+
+
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _upsert(dialect: str, table: object, fields: tuple[str, ...]) -> Executable:
+    module = sqlite if dialect == "sqlite" else postgresql
+    statement = (
+        module.insert(table)  # type: ignore[arg-type]
+        .values({name: bindparam(name) for name in fields})
+        .inline()
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["id"],
+        set_={name: statement.excluded[name] for name in fields if name != "id"},
+    )
+
+
+def _latest_version(session: ColumnElement[str]) -> Select[tuple[int]]:
+    inner = feedback.alias("other")
+    return (
+        select(func.max(inner.c.version))
+        .where(inner.c.session == session)
+        .scalar_subquery()  # type: ignore[return-value]
+    )
+
+
+def _refresh_sessions(dialect: str) -> Executable:
+    """Copy each listed session's latest feedback onto it, and when it was first given."""
+    first = feedback.alias("first")
+    count = feedback.alias("counted")
+    latest = (
+        select(
+            feedback.c.session,
+            feedback.c.version,
+            feedback.c.completed,
+            feedback.c.reason,
+            feedback.c.tech_issues,
+            feedback.c.platform,
+            feedback.c.great_work,
+            func.nullif(feedback.c.doing_great, "").label("doing_great"),
+            select(first.c.given_at)
+            .where(first.c.session == feedback.c.session)
+            .order_by(first.c.version)
+            .limit(1)
+            .scalar_subquery()
+            .label("first_given"),
+            select(func.count())
+            .where(count.c.session == feedback.c.session)
+            .scalar_subquery()
+            .label("versions"),
+        )
+        .where(feedback.c.session.in_(select(id_list(dialect))))
+        .where(feedback.c.version == _latest_version(feedback.c.session))
+        .subquery("latest")
+    )
+    return (
+        update(sessions)
+        .where(sessions.c.id == latest.c.session)
+        .values(
+            fb_version=latest.c.version,
+            fb_count=latest.c.versions,
+            fb_first_given=latest.c.first_given,
+            fb_delay=latest.c.first_given
+            - (sessions.c.start + sessions.c.minutes * 60),
+            fb_completed=latest.c.completed,
+            fb_reason=latest.c.reason,
+            fb_tech_issues=latest.c.tech_issues,
+            fb_platform=latest.c.platform,
+            fb_great_work=latest.c.great_work,
+            fb_doing_great=latest.c.doing_great,
+        )
+    )
+
+
+def _runs(student_filter: ColumnElement[bool] | None) -> Subquery:
+    """Each completed session's place in the student's run since their last award."""
+    awarded = case((sessions.c.fb_doing_great.is_not(None), 1), else_=0)
+    before = func.coalesce(
+        func.sum(awarded).over(
+            partition_by=sessions.c.student,
+            order_by=(sessions.c.start, sessions.c.id),
+            rows=(None, -1),
+        ),
+        0,
+    )
+    counted = select(
+        sessions.c.id, sessions.c.student, sessions.c.start, before.label("before")
+    ).where(sessions.c.fb_completed.is_(True))
+    if student_filter is not None:
+        counted = counted.where(student_filter)
+    numbered = counted.subquery("counted")
+    return select(
+        numbered.c.id,
+        numbered.c.before,
+        func.row_number()
+        .over(
+            partition_by=(numbered.c.student, numbered.c.before),
+            order_by=(numbered.c.start, numbered.c.id),
+        )
+        .label("run"),
+    ).subquery("runs")
+
+
+def _refresh_runs(dialect: str) -> list[Executable]:
+    listed = sessions.c.student.in_(select(id_list(dialect)))
+    runs = _runs(listed)
+    return [
+        update(sessions).where(listed).values(award_run=null(), awards_before=null()),
+        update(sessions)
+        .where(sessions.c.id == runs.c.id)
+        .values(award_run=runs.c.run, awards_before=runs.c.before),
+    ]
+
+
+def _refresh_every_run() -> Executable:
+    runs = _runs(None)
+    return (
+        update(sessions)
+        .where(sessions.c.id == runs.c.id)
+        .values(award_run=runs.c.run, awards_before=runs.c.before)
+    )
+
+
+def _refresh_every_session() -> Executable:
+    first = feedback.alias("first")
+    count = feedback.alias("counted")
+    latest = (
+        select(
+            feedback.c.session,
+            feedback.c.version,
+            feedback.c.completed,
+            feedback.c.reason,
+            feedback.c.tech_issues,
+            feedback.c.platform,
+            feedback.c.great_work,
+            func.nullif(feedback.c.doing_great, "").label("doing_great"),
+        )
+        .where(feedback.c.version == _latest_version(feedback.c.session))
+        .subquery("latest")
+    )
+    firsts = (
+        select(
+            first.c.session,
+            func.min(first.c.version).label("version"),
+            func.count().label("versions"),
+        )
+        .group_by(first.c.session)
+        .subquery("firsts")
+    )
+    given = (
+        select(count.c.session, count.c.given_at, firsts.c.versions)
+        .join(
+            firsts,
+            and_(
+                firsts.c.session == count.c.session,
+                firsts.c.version == count.c.version,
+            ),
+        )
+        .subquery("given")
+    )
+    return (
+        update(sessions)
+        .where(sessions.c.id == latest.c.session)
+        .where(sessions.c.id == given.c.session)
+        .values(
+            fb_version=latest.c.version,
+            fb_count=given.c.versions,
+            fb_first_given=given.c.given_at,
+            fb_delay=given.c.given_at - (sessions.c.start + sessions.c.minutes * 60),
+            fb_completed=latest.c.completed,
+            fb_reason=latest.c.reason,
+            fb_tech_issues=latest.c.tech_issues,
+            fb_platform=latest.c.platform,
+            fb_great_work=latest.c.great_work,
+            fb_doing_great=latest.c.doing_great,
+        )
+    )
+
+
+def _stats(dialect: str) -> dict[str, Executable]:
+    """What ``fbcli stats`` counts per tutor, grouped by the database."""
+    due = sessions.c.start + bindparam("due_after", type_=BigInteger)
+    given = sessions.c.fb_version.is_not(None)
+    taught = and_(in_period(), ended())
+    outcomes = (
+        select(
+            sessions.c.tutor,
+            func.count().label("taught"),
+            count_if(~given).label("pending"),
+            count_if(and_(~given, due <= bindparam("now", type_=BigInteger))).label(
+                "pending_overdue"
+            ),
+            count_if(given).label("given"),
+            count_if(sessions.c.fb_first_given > due).label("late"),
+            count_if(sessions.c.fb_completed.is_(True)).label("completed"),
+            count_if(
+                and_(
+                    sessions.c.fb_completed.is_(True),
+                    sessions.c.fb_great_work.is_(True),
+                )
+            ).label("great_work"),
+            count_if(sessions.c.fb_tech_issues.is_(True)).label("tech_issues"),
+        )
+        .where(taught)
+        .group_by(sessions.c.tutor)
+    )
+    reasons = (
+        select(
+            sessions.c.tutor,
+            func.coalesce(func.nullif(sessions.c.fb_reason, ""), "unknown").label(
+                "reason"
+            ),
+            func.count().label("sessions"),
+        )
+        .where(taught, given, sessions.c.fb_completed.is_(False))
+        .group_by(
+            sessions.c.tutor,
+            func.coalesce(func.nullif(sessions.c.fb_reason, ""), "unknown"),
+        )
+    )
+    platforms = (
+        select(
+            sessions.c.tutor,
+            sessions.c.fb_platform,
+            func.count().label("sessions"),
+            count_if(sessions.c.fb_tech_issues.is_(True)).label("tech_issues"),
+            func.min(sessions.c.start).label("first_seen"),
+        )
+        .where(taught, given)
+        .group_by(sessions.c.tutor, sessions.c.fb_platform)
+    )
+    first_spelling = select(func.min(sessions.c.id)).where(
+        taught,
+        given,
+        sessions.c.fb_platform == bindparam("platform", type_=String),
+        sessions.c.start == bindparam("start", type_=BigInteger),
+    )
+    ranked = (
+        select(
+            sessions.c.tutor,
+            sessions.c.fb_delay,
+            func.row_number()
+            .over(partition_by=sessions.c.tutor, order_by=sessions.c.fb_delay)
+            .label("rank"),
+            func.count().over(partition_by=sessions.c.tutor).label("total"),
+        )
+        .where(taught, given)
+        .subquery("ranked")
+    )
+    medians = (
+        select(ranked.c.tutor, func.avg(ranked.c.fb_delay).label("delay"))
+        .where(
+            ranked.c.rank.in_([(ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2])
+        )
+        .group_by(ranked.c.tutor)
+    )
+    gaps = (
+        select(
+            sessions.c.tutor,
+            sessions.c.award_run.label("gap"),
+            func.count().label("awards"),
+        )
+        .where(
+            in_period(),
+            sessions.c.fb_completed.is_(True),
+            sessions.c.fb_doing_great.is_not(None),
+        )
+        .group_by(sessions.c.tutor, sessions.c.award_run)
+    )
+    return {
+        "stats_outcomes": outcomes,
+        "stats_reasons": reasons,
+        "stats_platforms": platforms,
+        "stats_first_spelling": first_spelling,
+        "stats_medians": medians,
+        "stats_gaps": gaps,
+        "stats_open_runs": _open_runs(),
+    }
+
+
+def _open_runs() -> Executable:
+    """Tutors who taught in a student's run of completed sessions without an award.
+
+    The run is the one open at the end of the period, as long as it has
+    reached ``overdue`` sessions; only sessions in the period count.
+    """
+    last = sessions.alias("last")
+
+    def last_completed(value: ColumnElement[int]) -> ColumnElement[int]:
+        return (
+            select(value)
+            .where(
+                last.c.student == students.c.id,
+                last.c.fb_completed.is_(True),
+                last.c.start < bindparam("end", type_=BigInteger),
+            )
+            .order_by(last.c.start.desc(), last.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    open_run = case((last.c.fb_doing_great.is_(None), last.c.award_run), else_=0)
+    runs = select(
+        students.c.id.label("student"),
+        last_completed(open_run).label("run"),
+        last_completed(last.c.awards_before).label("before"),
+    ).subquery("open_runs")
+    return (
+        select(
+            sessions.c.tutor,
+            runs.c.run,
+            func.count(sessions.c.student.distinct()).label("students"),
+        )
+        .join(runs, runs.c.student == sessions.c.student)
+        .where(
+            runs.c.run >= bindparam("overdue", type_=Integer),
+            sessions.c.fb_completed.is_(True),
+            sessions.c.fb_doing_great.is_(None),
+            sessions.c.awards_before == runs.c.before,
+            in_period(),
+        )
+        .group_by(sessions.c.tutor, runs.c.run)
+    )
+
+
+def statements(dialect: str) -> dict[str, Executable | list[Executable]]:
+    """Every statement by name, for ``dialect`` ('sqlite' or 'postgresql')."""
+    by_student = sessions.c.student == bindparam("student")
+    by_tutor = sessions.c.tutor == bindparam("tutor")
+    in_order = (sessions.c.start, sessions.c.id)
+    latest_join = and_(
+        feedback.c.session == sessions.c.id, feedback.c.version == sessions.c.fb_version
+    )
+    latest_of: Callable[..., Select[tuple[object, ...]]] = lambda *where: (  # noqa: E731
+        select(*FEEDBACK_FIELDS).join(sessions, latest_join).where(*where)
+    )
+    found: dict[str, Executable | list[Executable]] = {
+        "schema_version": select(meta.c.value).where(meta.c.key == "schema_version"),
+        "set_meta": _meta_upsert(dialect),
+        "tutor": select(*TUTOR_FIELDS).where(tutors.c.id == bindparam("id")),
+        "tutors": select(*TUTOR_FIELDS).order_by(tutors.c.seq),
+        "student": select(*STUDENT_FIELDS).where(students.c.id == bindparam("id")),
+        "students": select(*STUDENT_FIELDS).order_by(students.c.seq),
+        "session": select(*SESSION_FIELDS).where(sessions.c.id == bindparam("id")),
+        "sessions": select(*SESSION_FIELDS).order_by(*in_order),
+        "sessions_of_tutor": select(*SESSION_FIELDS)
+        .where(by_tutor)
+        .order_by(*in_order),
+        "sessions_of_student": select(*SESSION_FIELDS)
+        .where(by_student)
+        .order_by(*in_order),
+        "sessions_of_both": select(*SESSION_FIELDS)
+        .where(by_tutor, by_student)
+        .order_by(*in_order),
+        "session_ids": select(sessions.c.id).order_by(sessions.c.seq),
+        "feedback_versions": select(*FEEDBACK_FIELDS)
+        .where(feedback.c.session == bindparam("session"))
+        .order_by(feedback.c.version),
+        "latest_feedback": select(*FEEDBACK_FIELDS).where(
+            feedback.c.version == _latest_version(feedback.c.session)
+        ),
+        "latest_feedback_of_tutor": latest_of(by_tutor),
+        "latest_feedback_of_student": latest_of(by_student),
+        "latest_feedback_of_both": latest_of(by_tutor, by_student),
+        "first_given_all": select(sessions.c.id, sessions.c.fb_first_given).where(
+            sessions.c.fb_count > 1
+        ),
+        "first_given_of": select(sessions.c.id, sessions.c.fb_first_given).where(
+            sessions.c.fb_count > 1, sessions.c.id.in_(select(id_list(dialect)))
+        ),
+        "plan_changes": select(*PLAN_FIELDS).order_by(
+            plan_changes.c.at, plan_changes.c.seq
+        ),
+        "plan_changes_of_student": select(*PLAN_FIELDS)
+        .where(plan_changes.c.student == bindparam("student"))
+        .order_by(plan_changes.c.at, plan_changes.c.seq),
+        "students_of_sessions": select(sessions.c.student)
+        .distinct()
+        .where(
+            sessions.c.id.in_(select(id_list(dialect))),
+            sessions.c.fb_version.is_not(None),
+        ),
+        "put_tutor": _upsert(dialect, tutors, ("id", "name", "email", "role")),
+        "put_student": _upsert(dialect, students, ("id", "name", "levels")),
+        "put_session": _upsert(
+            dialect, sessions, ("id", "tutor", "student", "start", "minutes")
+        ),
+        "add_feedback": feedback.insert()
+        .values({column.name: bindparam(column.name) for column in FEEDBACK_FIELDS})
+        .inline(),
+        "add_plan_change": plan_changes.insert()
+        .values({column.name: bindparam(column.name) for column in PLAN_FIELDS})
+        .inline(),
+        "refresh_sessions": _refresh_sessions(dialect),
+        "refresh_runs": _refresh_runs(dialect),
+        "refresh_every_session": _refresh_every_session(),
+        "refresh_every_run": _refresh_every_run(),
+        "count_rows": [
+            select(func.count()).select_from(table)
+            for table in (tutors, students, sessions, feedback, plan_changes)
+        ],
+        "clear": [
+            delete(table)
+            for table in (plan_changes, feedback, sessions, students, tutors)
+        ],
+        **_stats(dialect),
+    }
+    return found
+
+
+def _meta_upsert(dialect: str) -> Executable:
+    module = sqlite if dialect == "sqlite" else postgresql
+    statement = (
+        module.insert(meta)
+        .values(key=bindparam("key"), value=bindparam("value"))
+        .inline()
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["key"], set_={"value": statement.excluded.value}
+    )
+

@@ -1,0 +1,436 @@
+"""The store on a database: one transaction per command.
+
+Reads run in the command's transaction; writes are kept until the command's
+block ends and then run in that same transaction, with the columns derived
+from them, and committed once. An error anywhere rolls everything back.
+
+Writers wait for each other: on SQLite the transaction starts with the
+database's write lock (``BEGIN IMMEDIATE``); on PostgreSQL, writes take an
+advisory lock before they run, and the reads before it come from committed
+data. Either way the database refuses a second feedback version with the
+number of one already stored (a unique constraint), so two commands giving
+feedback on one session cannot both succeed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Collection, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import orjson
+
+from fbcli.errors import StoreError
+from fbcli.rules.model import Feedback, PlanChange, Session, Student, Tutor
+from fbcli.rules.stats import Period, TutorFigures
+from fbcli.store.base import Store
+from fbcli.store.sql.compiled import RECORD_TABLES, SCHEMA_VERSION
+from fbcli.store.sql.driver import Database, Row, Target, connect, parse_url
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+SECOND = timedelta(seconds=1)
+MICROSECOND = timedelta(microseconds=1)
+# Beyond any session's start, for a period open at either end.
+NEVER = 2**62
+# Past this many sessions written at once, derive every session's columns in
+# one pass rather than the written ones by id.
+BULK = 5_000
+
+
+def seconds(moment: datetime) -> int:
+    return (moment - EPOCH) // SECOND
+
+
+def moment(value: int) -> datetime:
+    return EPOCH + timedelta(seconds=value)
+
+
+def micros(value: datetime) -> int:
+    return (value - EPOCH) // MICROSECOND
+
+
+def session_of(row: Row) -> Session:
+    return Session(row[0], row[1], row[2], EPOCH + timedelta(seconds=row[3]), row[4])
+
+
+def feedback_of(row: Row) -> Feedback:
+    missed = row[6]
+    return Feedback(
+        row[0],
+        row[1],
+        EPOCH + timedelta(seconds=row[2]),
+        bool(row[3]),
+        row[4],
+        row[5],
+        None if missed is None else bool(missed),
+        bool(row[7]),
+        row[8],
+        row[9],
+        orjson.loads(row[10]),
+        bool(row[11]),
+        row[12],
+        row[13],
+        row[14],
+        row[15],
+        row[16],
+        row[17],
+        None if row[18] is None else EPOCH + timedelta(microseconds=row[18]),
+    )
+
+
+def feedback_row(item: Feedback) -> dict[str, Any]:
+    return {
+        "session": item.session,
+        "version": item.version,
+        "tutor": item.tutor,
+        "given_at": seconds(item.given_at),
+        "completed": item.completed,
+        "reason": item.reason,
+        "student_missed": item.student_missed,
+        "tech_issues": item.tech_issues,
+        "note": item.note,
+        "platform": item.platform,
+        "evaluation": orjson.dumps(item.evaluation).decode(),
+        "great_work": item.great_work,
+        "goal": item.goal,
+        "doing_great": item.doing_great,
+        "focus": item.focus,
+        "language_seen": item.language_seen,
+        "follow_up": item.follow_up,
+        "comments": item.comments,
+        "saved_at": None if item.saved_at is None else micros(item.saved_at),
+    }
+
+
+class SqlStore(Store):
+    def __init__(
+        self,
+        location: str,
+        *,
+        write: bool,
+        create: bool,
+        replace: bool = False,
+        lock_timeout: float,
+    ) -> None:
+        self.location = location
+        self.target: Target = parse_url(location)
+        self.write = write
+        self.create = create
+        self.replace = replace
+        self.lock_timeout = lock_timeout
+        self._db: Database | None = None
+        self._pending: list[tuple[str, list[dict[str, Any]]]] = []
+        self._sessions_written: set[str] = set()
+        self._messages: list[str] = []
+
+    @property
+    def db(self) -> Database:
+        assert self._db is not None, "store used outside its block"
+        return self._db
+
+    # Opening and committing.
+
+    @contextlib.contextmanager
+    def opened(self) -> Iterator[SqlStore]:
+        if self.create:
+            self._set_aside_old_file()
+        self._db = connect(
+            self.target,
+            create=self.create,
+            write=self.write,
+            lock_timeout=self.lock_timeout,
+        )
+        try:
+            self.db.begin(write=self.write)
+            if self.create or self._version() != SCHEMA_VERSION:
+                self.db.rollback()
+                self._prepare_schema()
+                self.db.begin(write=self.write)
+            yield self
+            if self._pending:
+                self._flush()
+            self.db.commit()
+        finally:
+            self.db.rollback()
+            self.db.close()
+
+    def _set_aside_old_file(self) -> None:
+        """``init --force`` on SQLite keeps the old file as ``FILE.bak``."""
+        path = self.target.path
+        if path is None or not (path.exists() or path.is_symlink()):
+            return
+        if path.is_dir():
+            raise StoreError(f"{path} is a folder, not a store file")
+        if not self.replace:
+            raise StoreError(f"{path} already exists; --force replaces it")
+        backup = path.with_name(path.name + ".bak")
+        path.replace(backup)
+        for suffix in ("-wal", "-shm"):
+            leftover = path.with_name(path.name + suffix)
+            if leftover.exists():
+                leftover.replace(backup.with_name(backup.name + suffix))
+
+    def _version(self) -> int | None:
+        """The schema version recorded, or None for a database without fbcli's tables."""
+        db = self.db
+        ((text, defaults),) = db._statements("schema_version")
+        try:
+            rows = db.connection.execute(text, defaults).fetchall()
+        except db._errors.Error as error:
+            if "no such table" in str(error) or type(error).__name__ == "UndefinedTable":
+                db.rollback()
+                return None
+            raise StoreError(db.explain(error)) from None
+        if not rows:
+            return None
+        try:
+            return int(rows[0][0])
+        except ValueError:
+            raise StoreError(
+                f"{self.target.shown} has schema version {rows[0][0]!r}"
+            ) from None
+
+    def _prepare_schema(self) -> None:
+        """Create the schema, or bring an older one forward, in its own transaction."""
+        db = self.db
+        if self.create and self.target.dialect == "sqlite":
+            with db.guarded():
+                db.connection.execute("PRAGMA journal_mode=WAL")
+        db.begin(write=True)
+        db.lock_writers()
+        version = self._version()
+        if version is not None and self.create:
+            self._refuse_to_replace()
+            version = None
+        if version is None:
+            if not self.create:
+                db.rollback()
+                raise StoreError(
+                    f"{self.target.shown} holds no fbcli store; "
+                    "create one with 'fbcli init'"
+                )
+            version = 0
+        if version > SCHEMA_VERSION:
+            db.rollback()
+            raise StoreError(
+                f"{self.target.shown} has schema version {version}; this fbcli "
+                f"reads versions up to {SCHEMA_VERSION} only"
+            )
+        for number, step in enumerate(db.steps()[version:], start=version + 1):
+            db.run_compiled(step)
+            db.run("set_meta", key="schema_version", value=str(number))
+        db.commit()
+        if version and version < SCHEMA_VERSION:
+            from fbcli.output import say
+
+            say(
+                f"brought {self.target.shown} from schema version {version} "
+                f"to {SCHEMA_VERSION}"
+            )
+
+    def _refuse_to_replace(self) -> None:
+        counts = self.counts()
+        if self.target.dialect == "sqlite" or not any(counts.values()):
+            # An empty PostgreSQL store is made again; a SQLite file was
+            # already set aside as FILE.bak.
+            self.db.run_compiled(
+                (f"DROP TABLE {name}", {})
+                for name in (*reversed(RECORD_TABLES), "fbcli_meta")
+            )
+            return
+        self.db.rollback()
+        held = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+        raise StoreError(
+            f"{self.target.shown} holds {held}; fbcli does not drop a database's "
+            "records. Keep a copy with 'fbcli migrate --to FILE', then drop the "
+            "tables yourself"
+        )
+
+    def counts(self) -> dict[str, int]:
+        """How many records each table holds."""
+        db = self.db
+        found = {}
+        for name, (text, defaults) in zip(
+            RECORD_TABLES, db._statements("count_rows"), strict=True
+        ):
+            with db.guarded():
+                found[name] = db.connection.execute(text, defaults).fetchone()[0]
+        return found
+
+    def _flush(self) -> None:
+        db = self.db
+        db.lock_writers()
+        touched = sorted(self._sessions_written)
+        bulk = len(touched) > BULK
+        students: set[str] = set()
+        if touched and not bulk:
+            # Sessions that move to another student change that student's runs too.
+            students.update(self._students_of(touched))
+        for name, rows in self._pending:
+            db.run_many(name, rows)
+        if bulk:
+            db.run("refresh_every_session")
+            db.run("refresh_every_run")
+        elif touched:
+            ids = orjson.dumps(touched).decode()
+            db.run("refresh_sessions", ids=ids)
+            students.update(self._students_of(touched))
+            db.run("refresh_runs", ids=orjson.dumps(sorted(students)).decode())
+        self._pending.clear()
+
+    def _students_of(self, session_ids: list[str]) -> list[str]:
+        ids = orjson.dumps(session_ids).decode()
+        return [row[0] for row in self.db.rows("students_of_sessions", ids=ids)]
+
+    # Reading.
+
+    def tutor(self, tutor_id: str) -> Tutor | None:
+        rows = self.db.rows("tutor", id=tutor_id)
+        return Tutor(*rows[0]) if rows else None
+
+    def tutors(self) -> list[Tutor]:
+        return [Tutor(*row) for row in self.db.rows("tutors")]
+
+    def student(self, student_id: str) -> Student | None:
+        rows = self.db.rows("student", id=student_id)
+        return _student(rows[0]) if rows else None
+
+    def students(self) -> list[Student]:
+        return [_student(row) for row in self.db.rows("students")]
+
+    def session(self, session_id: str) -> Session | None:
+        rows = self.db.rows("session", id=session_id)
+        return session_of(rows[0]) if rows else None
+
+    def sessions(
+        self, *, tutor: str | None = None, student: str | None = None
+    ) -> list[Session]:
+        if tutor is not None and student is not None:
+            rows = self.db.rows("sessions_of_both", tutor=tutor, student=student)
+        elif tutor is not None:
+            rows = self.db.rows("sessions_of_tutor", tutor=tutor)
+        elif student is not None:
+            rows = self.db.rows("sessions_of_student", student=student)
+        else:
+            rows = self.db.rows("sessions")
+        return [session_of(row) for row in rows]
+
+    def session_ids(self) -> list[str]:
+        return [row[0] for row in self.db.rows("session_ids")]
+
+    def feedback_versions(self, session_id: str) -> list[Feedback]:
+        rows = self.db.rows("feedback_versions", session=session_id)
+        return [feedback_of(row) for row in rows]
+
+    def feedback(self, session_id: str) -> Feedback | None:
+        versions = self.feedback_versions(session_id)
+        return versions[-1] if versions else None
+
+    def latest_feedback(
+        self, *, tutor: str | None = None, student: str | None = None
+    ) -> dict[str, Feedback]:
+        if tutor is not None and student is not None:
+            rows = self.db.rows("latest_feedback_of_both", tutor=tutor, student=student)
+        elif tutor is not None:
+            rows = self.db.rows("latest_feedback_of_tutor", tutor=tutor)
+        elif student is not None:
+            rows = self.db.rows("latest_feedback_of_student", student=student)
+        else:
+            rows = self.db.rows("latest_feedback")
+        return {row[0]: feedback_of(row) for row in rows}
+
+    def first_given_times(
+        self, sessions: Collection[str] | None = None
+    ) -> dict[str, datetime]:
+        if sessions is None:
+            rows = self.db.rows("first_given_all")
+        else:
+            ids = orjson.dumps(list(sessions)).decode()
+            rows = self.db.rows("first_given_of", ids=ids)
+        return {row[0]: moment(row[1]) for row in rows}
+
+    def plan_changes(self, student: str | None = None) -> list[PlanChange]:
+        if student is None:
+            rows = self.db.rows("plan_changes")
+        else:
+            rows = self.db.rows("plan_changes_of_student", student=student)
+        return [
+            PlanChange(row[0], row[1], row[2], moment(row[3]), row[4]) for row in rows
+        ]
+
+    def tutor_figures(
+        self,
+        tutors: list[Tutor],
+        period: Period,
+        now: datetime,
+        settings: Any,
+        only: list[str] | None = None,
+    ) -> list[TutorFigures]:
+        from fbcli.store.sql.stats import tutor_figures
+
+        return tutor_figures(self.db, tutors, period, now, settings, only)
+
+    # Writing.
+
+    def _queue(self, name: str, rows: list[dict[str, Any]]) -> None:
+        if not self.write:
+            raise RuntimeError("store opened for reading only")
+        if rows:
+            self._pending.append((name, rows))
+
+    def put_tutors(self, tutors: Iterable[Tutor]) -> None:
+        self._queue("put_tutor", [t.to_record() for t in tutors])
+
+    def put_students(self, students: Iterable[Student]) -> None:
+        self._queue(
+            "put_student",
+            [
+                {"id": s.id, "name": s.name, "levels": orjson.dumps(s.levels).decode()}
+                for s in students
+            ],
+        )
+
+    def put_sessions(self, sessions: Iterable[Session]) -> None:
+        rows = [
+            {
+                "id": s.id,
+                "tutor": s.tutor,
+                "student": s.student,
+                "start": seconds(s.start),
+                "minutes": s.minutes,
+            }
+            for s in sessions
+        ]
+        self._queue("put_session", rows)
+        self._sessions_written.update(row["id"] for row in rows)
+
+    def add_feedback(self, feedback: Iterable[Feedback]) -> None:
+        rows = [feedback_row(item) for item in feedback]
+        if len(rows) <= BULK:
+            for row in rows:
+                stored = {f.version for f in self.feedback_versions(row["session"])}
+                if row["version"] in stored:
+                    raise StoreError(
+                        f"feedback version {row['version']} of session "
+                        f"{row['session']} is already stored"
+                    )
+        self._queue("add_feedback", rows)
+        self._sessions_written.update(row["session"] for row in rows)
+
+    def add_plan_changes(self, changes: Iterable[PlanChange]) -> None:
+        rows = [
+            {
+                "student": c.student,
+                "goal": c.goal,
+                "action": c.action,
+                "at": seconds(c.at),
+                "by": c.by,
+            }
+            for c in changes
+        ]
+        self._queue("add_plan_change", rows)
+
+
+def _student(row: Row) -> Student:
+    return Student(row[0], row[1], orjson.loads(row[2]))
