@@ -96,8 +96,22 @@ class AppContext:
     def store(
         self, *, write: bool = False, create: bool = False, replace: bool = False
     ) -> Iterator[Store]:
-        location = self.location
-        if create:
+        with self.store_at(
+            self.location, write=write, create=create, replace=replace
+        ) as store:
+            yield store
+
+    @contextmanager
+    def store_at(
+        self,
+        location: str,
+        *,
+        write: bool = False,
+        create: bool = False,
+        replace: bool = False,
+    ) -> Iterator[Store]:
+        """The store at ``location``: a file path or a database URL."""
+        if create and "://" not in location:
             Path(location).expanduser().parent.mkdir(parents=True, exist_ok=True)
         try:
             with open_store(

@@ -9,8 +9,9 @@ store exactly as it was.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -29,8 +30,30 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
+@dataclass(slots=True)
+class Dump:
+    """A whole store's records, each table in the order it was written."""
+
+    tutors: list[Tutor]
+    students: list[Student]
+    sessions: list[Session]
+    feedback: list[Feedback]
+    plan_changes: list[PlanChange]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "tutors": len(self.tutors),
+            "students": len(self.students),
+            "sessions": len(self.sessions),
+            "feedback": len(self.feedback),
+            "plan_changes": len(self.plan_changes),
+        }
+
+
 class Store(ABC):
     location: str
+    # Told how many records of a table reach the backend, as they do.
+    on_written: Callable[[str, int], None] | None = None
 
     # Reading.
 
@@ -85,6 +108,15 @@ class Store(ABC):
     @abstractmethod
     def plan_changes(self, student: str | None = None) -> list[PlanChange]:
         """Study plan changes, oldest first."""
+
+    # Every record, in the order the store was given them (for a copy).
+
+    @abstractmethod
+    def dump(self) -> Dump: ...
+
+    def counts(self) -> dict[str, int]:
+        """How many records each table holds."""
+        return self.dump().counts()
 
     # What stats add up, for every tutor (or those in ``only``).
 

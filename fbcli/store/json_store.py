@@ -37,7 +37,7 @@ from fbcli.rules.model import (
     parse_time,
 )
 from fbcli.store.atomic import write_atomically
-from fbcli.store.base import SCHEMA_VERSION, Store
+from fbcli.store.base import SCHEMA_VERSION, Dump, Store
 from fbcli.store.records import MalformedRecord, check_record
 from fbcli.store.tables import (
     MalformedTable,
@@ -292,6 +292,10 @@ class JsonStore(Store):
             [("meta", meta_parts), *((name, b[0]) for name, b in blocks.items())]
         )
         write_atomically(self.path, payload, keep_backup=True)
+        if self.on_written is not None:
+            for name, records in self._pending.items():
+                if not name.startswith("__"):
+                    self.on_written(name, len(records))
 
     def _upsert(self, name: str, records: list[Record]) -> None:
         """Add records whose id is new and replace those whose id is stored."""
@@ -431,6 +435,15 @@ class JsonStore(Store):
         changes = [PlanChange.from_record(rec) for rec in records]
         changes.sort(key=lambda change: change.at)
         return changes
+
+    def dump(self) -> Dump:
+        return Dump(
+            self.tutors(),
+            self.students(),
+            [Session.from_record(rec) for rec in self._all("sessions")],
+            [Feedback.from_record(rec) for rec in self._all("feedback")],
+            [PlanChange.from_record(rec) for rec in self._all("plan_changes")],
+        )
 
     # Writing.
 

@@ -101,6 +101,9 @@ SQL: dict[str, dict[str, Compiled]] = {
             ('SELECT count(*) AS count_1 \nFROM feedback', {}),
             ('SELECT count(*) AS count_1 \nFROM plan_changes', {}),
         ],
+        'feedback_stored': [
+            ('SELECT feedback.session, feedback.tutor, feedback.given_at, feedback.completed, feedback.version, feedback.reason, feedback.student_missed, feedback.tech_issues, feedback.note, feedback.platform, feedback.evaluation, feedback.great_work, feedback.goal, feedback.doing_great, feedback.focus, feedback.language_seen, feedback.follow_up, feedback.comments, feedback.saved_at \nFROM feedback ORDER BY feedback.seq', {}),
+        ],
         'feedback_versions': [
             ('SELECT feedback.session, feedback.tutor, feedback.given_at, feedback.completed, feedback.version, feedback.reason, feedback.student_missed, feedback.tech_issues, feedback.note, feedback.platform, feedback.evaluation, feedback.great_work, feedback.goal, feedback.doing_great, feedback.focus, feedback.language_seen, feedback.follow_up, feedback.comments, feedback.saved_at \nFROM feedback \nWHERE feedback.session = :session ORDER BY feedback.version', {}),
         ],
@@ -127,6 +130,9 @@ SQL: dict[str, dict[str, Compiled]] = {
         ],
         'plan_changes_of_student': [
             ('SELECT plan_changes.student, plan_changes.goal, plan_changes.action, plan_changes.at, plan_changes."by" \nFROM plan_changes \nWHERE plan_changes.student = :student ORDER BY plan_changes.at, plan_changes.seq', {}),
+        ],
+        'plan_changes_stored': [
+            ('SELECT plan_changes.student, plan_changes.goal, plan_changes.action, plan_changes.at, plan_changes."by" \nFROM plan_changes ORDER BY plan_changes.seq', {}),
         ],
         'put_session': [
             ('INSERT INTO sessions (id, tutor, student, start, minutes) VALUES (:id, :tutor, :student, :start, :minutes) ON CONFLICT (id) DO UPDATE SET tutor = excluded.tutor, student = excluded.student, start = excluded.start, minutes = excluded.minutes', {}),
@@ -171,6 +177,9 @@ SQL: dict[str, dict[str, Compiled]] = {
         'sessions_of_tutor': [
             ('SELECT sessions.id, sessions.tutor, sessions.student, sessions.start, sessions.minutes \nFROM sessions \nWHERE sessions.tutor = :tutor ORDER BY sessions.start, sessions.id', {}),
         ],
+        'sessions_stored': [
+            ('SELECT sessions.id, sessions.tutor, sessions.student, sessions.start, sessions.minutes \nFROM sessions ORDER BY sessions.seq', {}),
+        ],
         'set_meta': [
             ('INSERT INTO fbcli_meta ("key", value) VALUES (:key, :value) ON CONFLICT ("key") DO UPDATE SET value = excluded.value', {}),
         ],
@@ -193,7 +202,7 @@ SQL: dict[str, dict[str, Compiled]] = {
             ('SELECT sessions.tutor, sessions.fb_platform, count(*) AS sessions, coalesce(sum(CASE WHEN (sessions.fb_tech_issues IS 1) THEN :param_1 ELSE :param_2 END), :coalesce_1) AS tech_issues, min(sessions.start) AS first_seen \nFROM sessions \nWHERE sessions.start >= :first AND sessions.start < :end AND sessions.start + sessions.minutes * :minutes_1 <= :now AND sessions.fb_version IS NOT NULL GROUP BY sessions.tutor, sessions.fb_platform', {'param_1': 1, 'param_2': 0, 'coalesce_1': 0, 'minutes_1': 60}),
         ],
         'stats_reasons': [
-            ('SELECT sessions.tutor, coalesce(nullif(sessions.fb_reason, :nullif_1), :coalesce_1) AS reason, count(*) AS sessions \nFROM sessions \nWHERE sessions.start >= :first AND sessions.start < :end AND sessions.start + sessions.minutes * :minutes_1 <= :now AND sessions.fb_version IS NOT NULL AND sessions.fb_completed IS 0 GROUP BY sessions.tutor, coalesce(nullif(sessions.fb_reason, :nullif_2), :coalesce_2)', {'nullif_1': '', 'coalesce_1': 'unknown', 'minutes_1': 60, 'nullif_2': '', 'coalesce_2': 'unknown'}),
+            ('SELECT sessions.tutor, sessions.fb_reason, count(*) AS sessions \nFROM sessions \nWHERE sessions.start >= :first AND sessions.start < :end AND sessions.start + sessions.minutes * :minutes_1 <= :now AND sessions.fb_version IS NOT NULL AND sessions.fb_completed IS 0 GROUP BY sessions.tutor, sessions.fb_reason', {'minutes_1': 60}),
         ],
         'student': [
             ('SELECT students.id, students.name, students.levels \nFROM students \nWHERE students.id = :id', {}),
@@ -232,6 +241,9 @@ SQL: dict[str, dict[str, Compiled]] = {
             ('SELECT count(*) AS count_1 \nFROM feedback', {}),
             ('SELECT count(*) AS count_1 \nFROM plan_changes', {}),
         ],
+        'feedback_stored': [
+            ('SELECT feedback.session, feedback.tutor, feedback.given_at, feedback.completed, feedback.version, feedback.reason, feedback.student_missed, feedback.tech_issues, feedback.note, feedback.platform, feedback.evaluation, feedback.great_work, feedback.goal, feedback.doing_great, feedback.focus, feedback.language_seen, feedback.follow_up, feedback.comments, feedback.saved_at \nFROM feedback ORDER BY feedback.seq', {}),
+        ],
         'feedback_versions': [
             ('SELECT feedback.session, feedback.tutor, feedback.given_at, feedback.completed, feedback.version, feedback.reason, feedback.student_missed, feedback.tech_issues, feedback.note, feedback.platform, feedback.evaluation, feedback.great_work, feedback.goal, feedback.doing_great, feedback.focus, feedback.language_seen, feedback.follow_up, feedback.comments, feedback.saved_at \nFROM feedback \nWHERE feedback.session = %(session)s::VARCHAR ORDER BY feedback.version', {}),
         ],
@@ -258,6 +270,9 @@ SQL: dict[str, dict[str, Compiled]] = {
         ],
         'plan_changes_of_student': [
             ('SELECT plan_changes.student, plan_changes.goal, plan_changes.action, plan_changes.at, plan_changes.by \nFROM plan_changes \nWHERE plan_changes.student = %(student)s::VARCHAR ORDER BY plan_changes.at, plan_changes.seq', {}),
+        ],
+        'plan_changes_stored': [
+            ('SELECT plan_changes.student, plan_changes.goal, plan_changes.action, plan_changes.at, plan_changes.by \nFROM plan_changes ORDER BY plan_changes.seq', {}),
         ],
         'put_session': [
             ('INSERT INTO sessions (id, tutor, student, start, minutes) VALUES (%(id)s::VARCHAR, %(tutor)s::VARCHAR, %(student)s::VARCHAR, %(start)s::BIGINT, %(minutes)s::INTEGER) ON CONFLICT (id) DO UPDATE SET tutor = excluded.tutor, student = excluded.student, start = excluded.start, minutes = excluded.minutes', {}),
@@ -302,6 +317,9 @@ SQL: dict[str, dict[str, Compiled]] = {
         'sessions_of_tutor': [
             ('SELECT sessions.id, sessions.tutor, sessions.student, sessions.start, sessions.minutes \nFROM sessions \nWHERE sessions.tutor = %(tutor)s::VARCHAR ORDER BY sessions.start, sessions.id', {}),
         ],
+        'sessions_stored': [
+            ('SELECT sessions.id, sessions.tutor, sessions.student, sessions.start, sessions.minutes \nFROM sessions ORDER BY sessions.seq', {}),
+        ],
         'set_meta': [
             ('INSERT INTO fbcli_meta (key, value) VALUES (%(key)s::VARCHAR, %(value)s::VARCHAR) ON CONFLICT (key) DO UPDATE SET value = excluded.value', {}),
         ],
@@ -324,7 +342,7 @@ SQL: dict[str, dict[str, Compiled]] = {
             ('SELECT sessions.tutor, sessions.fb_platform, count(*) AS sessions, coalesce(sum(CASE WHEN (sessions.fb_tech_issues IS true) THEN %(param_1)s::INTEGER ELSE %(param_2)s::INTEGER END), %(coalesce_1)s::INTEGER) AS tech_issues, min(sessions.start) AS first_seen \nFROM sessions \nWHERE sessions.start >= %(first)s::BIGINT AND sessions.start < %(end)s::BIGINT AND sessions.start + sessions.minutes * %(minutes_1)s::INTEGER <= %(now)s::BIGINT AND sessions.fb_version IS NOT NULL GROUP BY sessions.tutor, sessions.fb_platform', {'param_1': 1, 'param_2': 0, 'coalesce_1': 0, 'minutes_1': 60}),
         ],
         'stats_reasons': [
-            ('SELECT sessions.tutor, coalesce(nullif(sessions.fb_reason, %(nullif_1)s::VARCHAR), %(coalesce_1)s::VARCHAR) AS reason, count(*) AS sessions \nFROM sessions \nWHERE sessions.start >= %(first)s::BIGINT AND sessions.start < %(end)s::BIGINT AND sessions.start + sessions.minutes * %(minutes_1)s::INTEGER <= %(now)s::BIGINT AND sessions.fb_version IS NOT NULL AND sessions.fb_completed IS false GROUP BY sessions.tutor, coalesce(nullif(sessions.fb_reason, %(nullif_2)s::VARCHAR), %(coalesce_2)s::VARCHAR)', {'nullif_1': '', 'coalesce_1': 'unknown', 'minutes_1': 60, 'nullif_2': '', 'coalesce_2': 'unknown'}),
+            ('SELECT sessions.tutor, sessions.fb_reason, count(*) AS sessions \nFROM sessions \nWHERE sessions.start >= %(first)s::BIGINT AND sessions.start < %(end)s::BIGINT AND sessions.start + sessions.minutes * %(minutes_1)s::INTEGER <= %(now)s::BIGINT AND sessions.fb_version IS NOT NULL AND sessions.fb_completed IS false GROUP BY sessions.tutor, sessions.fb_reason', {'minutes_1': 60}),
         ],
         'student': [
             ('SELECT students.id, students.name, students.levels \nFROM students \nWHERE students.id = %(id)s::VARCHAR', {}),

@@ -311,18 +311,9 @@ def _stats(dialect: str) -> dict[str, Executable]:
         .group_by(sessions.c.tutor)
     )
     reasons = (
-        select(
-            sessions.c.tutor,
-            func.coalesce(func.nullif(sessions.c.fb_reason, ""), "unknown").label(
-                "reason"
-            ),
-            func.count().label("sessions"),
-        )
+        select(sessions.c.tutor, sessions.c.fb_reason, func.count().label("sessions"))
         .where(taught, given, sessions.c.fb_completed.is_(False))
-        .group_by(
-            sessions.c.tutor,
-            func.coalesce(func.nullif(sessions.c.fb_reason, ""), "unknown"),
-        )
+        .group_by(sessions.c.tutor, sessions.c.fb_reason)
     )
     platforms = (
         select(
@@ -459,6 +450,9 @@ def statements(dialect: str) -> dict[str, Executable | list[Executable]]:
         .where(by_tutor, by_student)
         .order_by(*in_order),
         "session_ids": select(sessions.c.id).order_by(sessions.c.seq),
+        "sessions_stored": select(*SESSION_FIELDS).order_by(sessions.c.seq),
+        "feedback_stored": select(*FEEDBACK_FIELDS).order_by(feedback.c.seq),
+        "plan_changes_stored": select(*PLAN_FIELDS).order_by(plan_changes.c.seq),
         "feedback_versions": select(*FEEDBACK_FIELDS)
         .where(feedback.c.session == bindparam("session"))
         .order_by(feedback.c.version),

@@ -57,7 +57,8 @@ def tutor_figures(
 
     for tutor_id, reason, count in mine(db.rows("stats_reasons", **bounds)):
         reasons = figures[str(tutor_id)].not_completed_by_reason
-        reasons[str(reason)] = reasons.get(str(reason), 0) + int(count)  # type: ignore[call-overload]
+        name = str(reason or "unknown")
+        reasons[name] = reasons.get(name, 0) + int(count)  # type: ignore[call-overload]
 
     _platforms(db, figures, mine(db.rows("stats_platforms", **bounds)), bounds)
 

@@ -24,7 +24,7 @@ import orjson
 from fbcli.errors import StoreError
 from fbcli.rules.model import Feedback, PlanChange, Session, Student, Tutor
 from fbcli.rules.stats import Period, TutorFigures
-from fbcli.store.base import Store
+from fbcli.store.base import Dump, Store
 from fbcli.store.sql.compiled import RECORD_TABLES, SCHEMA_VERSION
 from fbcli.store.sql.driver import Database, Row, Target, connect, parse_url
 
@@ -36,6 +36,15 @@ NEVER = 2**62
 # Past this many sessions written at once, derive every session's columns in
 # one pass rather than the written ones by id.
 BULK = 5_000
+# Rows sent to the database at a time.
+CHUNK = 5_000
+TABLE_OF = {
+    "put_tutor": "tutors",
+    "put_student": "students",
+    "put_session": "sessions",
+    "add_feedback": "feedback",
+    "add_plan_change": "plan_changes",
+}
 
 
 def seconds(moment: datetime) -> int:
@@ -201,7 +210,13 @@ class SqlStore(Store):
         db.lock_writers()
         version = self._version()
         if version is not None and self.create:
-            self._refuse_to_replace()
+            if not self.replace:
+                db.rollback()
+                raise StoreError(
+                    f"{self.target.shown} already holds an fbcli store; "
+                    "--force replaces it"
+                )
+            self._drop_tables()
             version = None
         if version is None:
             if not self.create:
@@ -229,22 +244,11 @@ class SqlStore(Store):
                 f"to {SCHEMA_VERSION}"
             )
 
-    def _refuse_to_replace(self) -> None:
-        counts = self.counts()
-        if self.target.dialect == "sqlite" or not any(counts.values()):
-            # An empty PostgreSQL store is made again; a SQLite file was
-            # already set aside as FILE.bak.
-            self.db.run_compiled(
-                (f"DROP TABLE {name}", {})
-                for name in (*reversed(RECORD_TABLES), "fbcli_meta")
-            )
-            return
-        self.db.rollback()
-        held = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
-        raise StoreError(
-            f"{self.target.shown} holds {held}; fbcli does not drop a database's "
-            "records. Keep a copy with 'fbcli migrate --to FILE', then drop the "
-            "tables yourself"
+    def _drop_tables(self) -> None:
+        """``--force`` on PostgreSQL: the old tables go (SQLite set the file aside)."""
+        self.db.run_compiled(
+            (f"DROP TABLE {name}", {})
+            for name in (*reversed(RECORD_TABLES), "fbcli_meta")
         )
 
     def counts(self) -> dict[str, int]:
@@ -268,7 +272,11 @@ class SqlStore(Store):
             # Sessions that move to another student change that student's runs too.
             students.update(self._students_of(touched))
         for name, rows in self._pending:
-            db.run_many(name, rows)
+            for start in range(0, len(rows), CHUNK):
+                chunk = rows[start : start + CHUNK]
+                db.run_many(name, chunk)
+                if self.on_written is not None:
+                    self.on_written(TABLE_OF[name], len(chunk))
         if bulk:
             db.run("refresh_every_session")
             db.run("refresh_every_run")
@@ -358,6 +366,19 @@ class SqlStore(Store):
         return [
             PlanChange(row[0], row[1], row[2], moment(row[3]), row[4]) for row in rows
         ]
+
+    def dump(self) -> Dump:
+        db = self.db
+        return Dump(
+            self.tutors(),
+            self.students(),
+            [session_of(row) for row in db.rows("sessions_stored")],
+            [feedback_of(row) for row in db.rows("feedback_stored")],
+            [
+                PlanChange(row[0], row[1], row[2], moment(row[3]), row[4])
+                for row in db.rows("plan_changes_stored")
+            ],
+        )
 
     def tutor_figures(
         self,
