@@ -8,6 +8,7 @@ import typer
 
 from fbcli.context import AppContext
 from fbcli.output import print_json, say
+from fbcli.store.base import shown
 
 
 def init(
@@ -39,7 +40,7 @@ def init(
     if as_json:
         print_json({"store": store.location, **counts})
         return
-    say(f"created {store.location}")
+    say(f"created {shown(store.location)}")
     if counts:
         say("demo data: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
 

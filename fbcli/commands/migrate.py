@@ -13,6 +13,7 @@ import typer
 from fbcli.context import AppContext
 from fbcli.errors import BadUsage, StoreError
 from fbcli.output import print_json, say
+from fbcli.store.base import shown
 
 TABLES = ("tutors", "students", "sessions", "feedback", "plan_changes")
 
@@ -73,12 +74,12 @@ def migrate(
         counts = copied.counts()
     if counts != expected:
         raise StoreError(
-            f"the copy at {to} holds {describe(counts)}, not {describe(expected)}"
+            f"the copy at {shown(to)} holds {describe(counts)}, not {describe(expected)}"
         )
     if as_json:
-        print_json({"from": source, "to": to, "counts": counts})
+        print_json({"from": shown(source), "to": shown(to), "counts": counts})
         return
-    typer.echo(f"copied {describe(counts)} to {to}")
+    typer.echo(f"copied {describe(counts)} to {shown(to)}")
 
 
 def describe(counts: dict[str, int]) -> str:
@@ -103,7 +104,9 @@ def progress(expected: dict[str, int]) -> Iterator[Callable[[str, int], None]]:
 
     with Progress(console=stderr(), transient=True) as bar:
         tasks = {
-            name: bar.add_task(f"copying {name.replace('_', ' ')}", total=expected[name])
+            name: bar.add_task(
+                f"copying {name.replace('_', ' ')}", total=expected[name]
+            )
             for name in TABLES
         }
         yield lambda table, count: bar.advance(tasks[table], count)
@@ -112,4 +115,3 @@ def progress(expected: dict[str, int]) -> Iterator[Callable[[str, int], None]]:
 
 def register(app: typer.Typer) -> None:
     app.command()(migrate)
-

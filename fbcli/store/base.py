@@ -30,6 +30,15 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
+def shown(location: str) -> str:
+    """A store's location for messages: a database URL without its password."""
+    if "://" not in location:
+        return location
+    import re
+
+    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:***@", location)
+
+
 @dataclass(slots=True)
 class Dump:
     """A whole store's records, each table in the order it was written."""

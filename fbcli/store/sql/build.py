@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Executable
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 
@@ -28,7 +28,7 @@ TARGET = Path(__file__).with_name("compiled.py")
 
 def dialect_of(name: str) -> Dialect:
     if name == "sqlite":
-        return sqlite.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
+        return sqlite.dialect(paramstyle="named")
     from sqlalchemy.dialects.postgresql import psycopg
 
     return psycopg.dialect()  # type: ignore[no-untyped-call]
@@ -112,8 +112,7 @@ def compiled_text() -> str:
         for key, statement in sorted(statements(name).items()):
             lines.append(f"        {key!r}: [")
             lines.extend(
-                f"            {compiled_of(s, dialect)!r},"
-                for s in as_list(statement)
+                f"            {compiled_of(s, dialect)!r}," for s in as_list(statement)
             )
             lines.append("        ],")
         lines.append("    },")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,9 @@ class Target:
     @property
     def shown(self) -> str:
         """The URL without a password, for messages."""
-        return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:***@", self.url)
+        from fbcli.store.base import shown
+
+        return shown(self.url)
 
 
 def parse_url(location: str) -> Target:
@@ -131,16 +133,12 @@ class Database:
             self.connection.commit()
 
     def rollback(self) -> None:
-        try:
+        with suppress(Exception):
             self.connection.rollback()
-        except Exception:  # noqa: BLE001 - the connection is closed next anyway
-            pass
 
     def close(self) -> None:
-        try:
+        with suppress(Exception):
             self.connection.close()
-        except Exception:  # noqa: BLE001
-            pass
 
     @contextmanager
     def guarded(self) -> Iterator[None]:
@@ -227,8 +225,7 @@ def _connect_sqlite(
         )
     except sqlite3.Error as error:
         raise StoreError(f"cannot open {path}: {error}") from None
-    database = Database(target, _SqliteConnection(connection), sqlite3)
-    return database
+    return Database(target, _SqliteConnection(connection), sqlite3)
 
 
 class _SqliteConnection:

@@ -18,6 +18,8 @@ completed sessions since their last "doing great" award.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -69,7 +71,7 @@ students = Table(
 )
 
 
-def _session_columns() -> list[Column[object]]:
+def _session_columns() -> list[Column[Any]]:
     return [
         _seq(),
         Column("id", ID, nullable=False, unique=True),
@@ -80,7 +82,7 @@ def _session_columns() -> list[Column[object]]:
     ]
 
 
-def _derived_columns() -> list[Column[object]]:
+def _derived_columns() -> list[Column[Any]]:
     return [
         # The latest feedback version; NULL while feedback is pending.
         Column("fb_version", Integer),

@@ -9,29 +9,28 @@ array (``ids``), which each database reads as a table.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    Boolean,
     ColumnElement,
     Executable,
     Integer,
     Select,
     String,
+    Table,
     and_,
     bindparam,
     case,
     cast,
     delete,
     func,
-    literal,
     null,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.expression import ColumnClause, Subquery
+from sqlalchemy.sql.expression import Subquery
 
 from fbcli.store.sql.schema import (
     feedback,
@@ -82,7 +81,7 @@ PLAN_FIELDS = tuple(
 )
 
 
-def id_list(dialect: str, name: str = "ids") -> ColumnClause[str]:
+def id_list(dialect: str, name: str = "ids") -> Any:
     """The ids of a JSON array parameter, as a column to select from."""
     if dialect == "sqlite":
         table = func.json_each(bindparam(name, type_=String)).table_valued("value")
@@ -94,7 +93,9 @@ def id_list(dialect: str, name: str = "ids") -> ColumnClause[str]:
 
 
 def ended() -> ColumnElement[bool]:
-    return sessions.c.start + sessions.c.minutes * 60 <= bindparam("now", type_=BigInteger)
+    return sessions.c.start + sessions.c.minutes * 60 <= bindparam(
+        "now", type_=BigInteger
+    )
 
 
 def in_period() -> ColumnElement[bool]:
@@ -108,12 +109,10 @@ def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _upsert(dialect: str, table: object, fields: tuple[str, ...]) -> Executable:
+def _upsert(dialect: str, table: Table, fields: tuple[str, ...]) -> Any:
     module = sqlite if dialect == "sqlite" else postgresql
     statement = (
-        module.insert(table)  # type: ignore[arg-type]
-        .values({name: bindparam(name) for name in fields})
-        .inline()
+        module.insert(table).values({name: bindparam(name) for name in fields}).inline()
     )
     return statement.on_conflict_do_update(
         index_elements=["id"],
@@ -508,7 +507,7 @@ def statements(dialect: str) -> dict[str, Executable | list[Executable]]:
     return found
 
 
-def _meta_upsert(dialect: str) -> Executable:
+def _meta_upsert(dialect: str) -> Any:
     module = sqlite if dialect == "sqlite" else postgresql
     statement = (
         module.insert(meta)
@@ -518,4 +517,3 @@ def _meta_upsert(dialect: str) -> Executable:
     return statement.on_conflict_do_update(
         index_elements=["key"], set_={"value": statement.excluded.value}
     )
-

@@ -18,7 +18,7 @@ from fbcli.rules.stats import (
     finish_figures,
     new_figures,
 )
-from fbcli.store.sql.driver import Database
+from fbcli.store.sql.driver import Database, Row
 
 
 def tutor_figures(
@@ -38,7 +38,7 @@ def tutor_figures(
         "now": seconds(now),
     }
 
-    def mine(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    def mine(rows: list[Row]) -> list[Row]:
         return [row for row in rows if row[0] in wanted]
 
     due_after = settings.deadline_hours * 3600
@@ -53,35 +53,33 @@ def tutor_figures(
             tutor.completed,
             tutor.great_work,
             tutor.tech_issues,
-        ) = (int(value) for value in row[1:])  # type: ignore[call-overload]
+        ) = (int(value) for value in row[1:])
 
     for tutor_id, reason, count in mine(db.rows("stats_reasons", **bounds)):
         reasons = figures[str(tutor_id)].not_completed_by_reason
         name = str(reason or "unknown")
-        reasons[name] = reasons.get(name, 0) + int(count)  # type: ignore[call-overload]
+        reasons[name] = reasons.get(name, 0) + int(count)
 
     _platforms(db, figures, mine(db.rows("stats_platforms", **bounds)), bounds)
 
     for tutor_id, delay in mine(db.rows("stats_medians", **bounds)):
-        figures[str(tutor_id)].median_hours_to_feedback = float(delay) / 3600  # type: ignore[arg-type]
+        figures[str(tutor_id)].median_hours_to_feedback = float(delay) / 3600
 
     gap_bounds = {"first": bounds["first"], "end": bounds["end"]}
-    for tutor_id, gap, awards in sorted(mine(db.rows("stats_gaps", **gap_bounds))):  # type: ignore[type-var]
-        figures[str(tutor_id)].doing_great_gaps.extend([int(gap)] * int(awards))  # type: ignore[call-overload]
+    for tutor_id, gap, awards in sorted(mine(db.rows("stats_gaps", **gap_bounds))):
+        figures[str(tutor_id)].doing_great_gaps.extend([int(gap)] * int(awards))
 
     overdue = settings.doing_great_band[1]
     open_runs = db.rows("stats_open_runs", overdue=overdue, **gap_bounds)
-    for tutor_id, run, students in sorted(mine(open_runs)):  # type: ignore[type-var]
-        figures[str(tutor_id)].doing_great_open_runs.extend(
-            [int(run)] * int(students)  # type: ignore[call-overload]
-        )
+    for tutor_id, run, students in sorted(mine(open_runs)):
+        figures[str(tutor_id)].doing_great_open_runs.extend([int(run)] * int(students))
     return finish_figures(figures, wanted, settings)
 
 
 def _platforms(
     db: Database,
     figures: dict[str, TutorFigures],
-    rows: list[tuple[object, ...]],
+    rows: list[Row],
     bounds: dict[str, int],
 ) -> None:
     """Sessions and tech issues per platform, each under its first spelling seen."""
@@ -89,12 +87,14 @@ def _platforms(
     starts: dict[str | None, int] = {}
     for _, text, _, _, start in rows:
         key = None if text is None else str(text)
-        starts[key] = min(starts.get(key, int(start)), int(start))  # type: ignore[call-overload]
+        starts[key] = min(starts.get(key, int(start)), int(start))
     tied = _tied_spellings(starts)
     for text, start in starts.items():
         first_id = ""
         if text is not None and text in tied:
-            found = db.rows("stats_first_spelling", platform=text, start=start, **bounds)
+            found = db.rows(
+                "stats_first_spelling", platform=text, start=start, **bounds
+            )
             first_id = str(found[0][0] or "")
         first_seen[text] = (start, first_id)
     labels = PlatformLabels()
@@ -106,8 +106,8 @@ def _platforms(
         platform = tutor.platforms.get(label)
         if platform is None:
             platform = tutor.platforms[label] = PlatformFigures()
-        platform.sessions += int(sessions)  # type: ignore[call-overload]
-        platform.tech_issues += int(tech_issues)  # type: ignore[call-overload]
+        platform.sessions += int(sessions)
+        platform.tech_issues += int(tech_issues)
     # Platforms in the order the Python rules meet them: by first session.
     for tutor in figures.values():
         if len(tutor.platforms) > 1:
@@ -127,7 +127,7 @@ def _tied_spellings(starts: dict[str | None, int]) -> set[str]:
 
 
 def _label_order(
-    rows: list[tuple[object, ...]],
+    rows: list[Row],
     labels: PlatformLabels,
     first_seen: dict[str | None, tuple[int, str]],
     tutor_id: str,
@@ -138,7 +138,7 @@ def _label_order(
             continue
         key = None if text is None else str(text)
         label = labels.label(key)
-        moment = (int(start), first_seen[key][1])  # type: ignore[call-overload]
+        moment = (int(start), first_seen[key][1])
         if label not in seen or moment < seen[label]:
             seen[label] = moment
     return sorted(seen, key=lambda name: seen[name])

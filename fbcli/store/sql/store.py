@@ -187,7 +187,10 @@ class SqlStore(Store):
         try:
             rows = db.connection.execute(text, defaults).fetchall()
         except db._errors.Error as error:
-            if "no such table" in str(error) or type(error).__name__ == "UndefinedTable":
+            if (
+                "no such table" in str(error)
+                or type(error).__name__ == "UndefinedTable"
+            ):
                 db.rollback()
                 return None
             raise StoreError(db.explain(error)) from None
@@ -424,7 +427,7 @@ class SqlStore(Store):
             for s in sessions
         ]
         self._queue("put_session", rows)
-        self._sessions_written.update(row["id"] for row in rows)
+        self._sessions_written.update(str(row["id"]) for row in rows)
 
     def add_feedback(self, feedback: Iterable[Feedback]) -> None:
         rows = [feedback_row(item) for item in feedback]
