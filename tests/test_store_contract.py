@@ -117,7 +117,9 @@ def test_putting_a_record_again_replaces_it_in_its_place(store_location: str) ->
 def test_feedback_versions_are_kept_and_the_latest_wins(store_location: str) -> None:
     make_store(store_location)
     first = full_feedback(version=1)
-    second = replace(first, version=2, comments="fixed", given_at=T0 + timedelta(days=3))
+    second = replace(
+        first, version=2, comments="fixed", given_at=T0 + timedelta(days=3)
+    )
 
     with open_store(store_location, write=True) as store:
         store.add_feedback([first])
@@ -153,7 +155,10 @@ def test_a_version_already_stored_is_refused(store_location: str) -> None:
 def test_an_error_inside_the_block_writes_nothing(store_location: str) -> None:
     make_store(store_location)
 
-    with pytest.raises(ZeroDivisionError), open_store(store_location, write=True) as store:
+    with (
+        pytest.raises(ZeroDivisionError),
+        open_store(store_location, write=True) as store,
+    ):
         store.add_feedback([full_feedback()])
         store.put_tutors([Tutor("new", "New")])
         _ = 1 / 0
