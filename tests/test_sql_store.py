@@ -44,11 +44,11 @@ def raw_sql(location: str, *statements: str) -> None:
     if location.startswith("sqlite"):
         import sqlite3
 
-        connection = sqlite3.connect(location.removeprefix("sqlite:///"))
-        with connection:
+        database = sqlite3.connect(location.removeprefix("sqlite:///"))
+        with database:
             for text in statements:
-                connection.execute(text)
-        connection.close()
+                database.execute(text)
+        database.close()
         return
     import psycopg
 
@@ -454,3 +454,19 @@ def test_migrate_shows_progress_at_a_terminal(
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+@DATABASES
+def test_doctor_on_a_database_says_what_it_holds(
+    cli: Runner, demo_store: DatabaseStore
+) -> None:
+    healthy = cli("doctor")
+    assert healthy.code == 0, healthy.stderr
+    assert "327 sessions" in healthy.stdout
+    raw_sql(
+        demo_store.location,
+        "UPDATE fbcli_meta SET value = '99' WHERE key = 'schema_version'",
+    )
+    broken = cli("doctor", "--json")
+    assert broken.code == 5
+    assert '"usable": false' in broken.stdout

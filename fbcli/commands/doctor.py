@@ -31,6 +31,9 @@ def doctor(
     problems fbcli can live with, 5 when fbcli cannot use it.
     """
     app: AppContext = ctx.obj
+    if "://" in app.location:
+        check_database(app, as_json)
+        return
     path = Path(app.location).expanduser()
     goal_ids = set(school.goals())
 
@@ -45,6 +48,30 @@ def doctor(
     else:
         show_text(checkup, advice)
     raise typer.Exit(exit_code(checkup))
+
+
+def check_database(app: AppContext, as_json: bool) -> None:
+    """A database store: can fbcli open it, at which schema, holding what."""
+    from fbcli.errors import StoreError
+    from fbcli.store.base import shown
+
+    where = shown(app.location)
+    try:
+        with app.store() as store:
+            counts = store.counts()
+    except StoreError as error:
+        if as_json:
+            print_json({"store": where, "usable": False, "error": error.message})
+        else:
+            plain_error = plain(error.message)
+            sys.stdout.write(f"error: {plain_error}\n{where} cannot be used\n")
+        raise typer.Exit(UNUSABLE) from None
+    if as_json:
+        print_json({"store": where, "usable": True, "healthy": True, "counts": counts})
+    else:
+        held = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items())
+        sys.stdout.write(f"ok: {where} is healthy ({held})\n")
+    raise typer.Exit(HEALTHY)
 
 
 def exit_code(checkup: Checkup) -> int:
