@@ -17,16 +17,18 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from fbcli.errors import StoreError
 from fbcli.rules.model import Feedback, PlanChange, Session, Student, Tutor
-from fbcli.rules.stats import Period, TutorFigures
 from fbcli.store.base import Dump, Store
 from fbcli.store.sql.compiled import RECORD_TABLES, SCHEMA_VERSION
 from fbcli.store.sql.driver import Database, Row, Target, connect, parse_url
+
+if TYPE_CHECKING:
+    from fbcli.rules.stats import Period, TutorFigures
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
