@@ -177,7 +177,8 @@ def hold_writers_lock(location: str) -> subprocess.Popen[str]:
         "else:\n"
         "    import psycopg\n"
         "    c = psycopg.connect(location, autocommit=True)\n"
-        f"    c.execute('SELECT pg_advisory_lock({WRITERS_LOCK})')\n"
+        f"    c.execute('SELECT pg_advisory_lock({WRITERS_LOCK}, "
+        "hashtext(current_schema()))')\n"
         "print('held', flush=True)\n"
         "sys.stdin.read()\n"
     )

@@ -19,8 +19,10 @@ from fbcli.errors import StoreError
 from fbcli.store.sql.compiled import SQL, STEPS, Compiled
 
 Row = tuple[Any, ...]
-# Any number: the key of the advisory lock fbcli's writers take on PostgreSQL.
-WRITERS_LOCK = 0x66_62_63_6C_69  # "fbcli"
+# The advisory lock fbcli's writers take on PostgreSQL: this number, and the
+# schema the store is in, so that stores in other schemas do not wait.
+WRITERS_LOCK = 0x66_62_63_6C  # "fbcl"
+WRITERS_LOCK_SQL = "SELECT pg_advisory_xact_lock(%(key)s, hashtext(current_schema()))"
 
 
 def is_url(location: str) -> bool:
@@ -124,9 +126,7 @@ class Database:
         """Wait for other fbcli writers to finish (PostgreSQL; SQLite did at begin)."""
         if self.dialect == "postgresql":
             with self.guarded():
-                self.connection.execute(
-                    "SELECT pg_advisory_xact_lock(%(key)s)", {"key": WRITERS_LOCK}
-                )
+                self.connection.execute(WRITERS_LOCK_SQL, {"key": WRITERS_LOCK})
 
     def commit(self) -> None:
         with self.guarded():
