@@ -311,7 +311,7 @@ with open_store(sys.argv[1], write=True):
 
 
 @contextmanager
-def store_lock_held(store: Path) -> Iterator[None]:
+def store_lock_held(store: StoreHandle) -> Iterator[None]:
     """Another process holds the writers' lock on ``store`` inside the block."""
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(store)],

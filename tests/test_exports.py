@@ -20,6 +20,8 @@ from fbcli.exports import (
     write_file,
 )
 
+pytestmark = pytest.mark.every_backend
+
 
 @pytest.mark.parametrize(
     ("text", "cell"),

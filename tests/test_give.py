@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,9 +16,53 @@ import pytest
 from fbcli.rules.model import parse_time
 from fbcli.rules.plans import plan_at
 from fbcli.store import open_store
-from tests.conftest import DEMO_TUTOR, NOW, Result, Runner, store_lock_held
+from tests.conftest import (
+    DEMO_TUTOR,
+    NOW,
+    DatabaseStore,
+    Result,
+    Runner,
+    StoreHandle,
+    pg_schema,
+    store_lock_held,
+)
+
+pytestmark = pytest.mark.every_backend
 
 Args = list[str]
+
+
+@contextmanager
+def another_location(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, name: str
+) -> Iterator[str]:
+    """A second place for a store of the test's backend, holding none yet.
+
+    A file that does not exist; on PostgreSQL, a schema of its own without
+    tables, dropped afterwards.
+    """
+    if backend == "json":
+        yield str(tmp_path / f"{name}.json")
+    elif backend == "sqlite":
+        yield f"sqlite:///{tmp_path / f'{name}.db'}"
+    else:
+        with pg_schema(request.getfixturevalue("pg_server")) as url:
+            yield url
+
+
+def holds_a_store(location: str) -> bool:
+    """Is there a store at ``location`` (a file, or a database with fbcli's tables)?"""
+    if "://" in location:
+        return DatabaseStore(location).exists()
+    return Path(location).is_file()
+
+
+def no_store_message(backend: str, location: str) -> str:
+    """The start of the error about a store that does not exist."""
+    if backend == "postgresql":
+        return f"error: {location} holds no fbcli store; create one with 'fbcli init'"
+    path = location.removeprefix("sqlite:///")
+    return f"error: no store at {path}"
 
 
 @dataclass(frozen=True)
@@ -35,7 +81,7 @@ class Demo:
     upcoming: str  # maria's, not yet started
 
 
-def find_demo(path: Path) -> Demo:
+def find_demo(path: StoreHandle) -> Demo:
     now = parse_time(NOW)
     found: dict[str, str] = {}
     with open_store(str(path)) as store:
@@ -71,7 +117,7 @@ def find_demo(path: Path) -> Demo:
 
 
 @pytest.fixture
-def demo(demo_store: Path) -> Demo:
+def demo(demo_store: StoreHandle) -> Demo:
     return find_demo(demo_store)
 
 
@@ -102,12 +148,14 @@ def answers(demo: Demo, *extra: str) -> Args:
     ]
 
 
-def saved(path: Path, session: str) -> list[dict[str, object]]:
+def saved(path: StoreHandle, session: str) -> list[dict[str, object]]:
     with open_store(str(path)) as store:
         return [f.to_record() for f in store.feedback_versions(session)]
 
 
-def test_full_feedback_is_saved(give: Runner, demo: Demo, demo_store: Path) -> None:
+def test_full_feedback_is_saved(
+    give: Runner, demo: Demo, demo_store: StoreHandle
+) -> None:
     result = give(
         *answers(
             demo, "--eval", "fluency=+", "--eval", "accuracy=-", "--comments", "Good"
@@ -126,7 +174,7 @@ def test_full_feedback_is_saved(give: Runner, demo: Demo, demo_store: Path) -> N
 
 
 def test_json_prints_the_saved_record(
-    give: Runner, demo: Demo, demo_store: Path
+    give: Runner, demo: Demo, demo_store: StoreHandle
 ) -> None:
     result = give(*answers(demo, "--json"))
 
@@ -155,7 +203,9 @@ def test_levels_move_from_the_students_current_level(
     assert after["accuracy"] == before["accuracy"]
 
 
-def test_dry_run_saves_nothing(give: Runner, demo: Demo, demo_store: Path) -> None:
+def test_dry_run_saves_nothing(
+    give: Runner, demo: Demo, demo_store: StoreHandle
+) -> None:
     before = demo_store.read_bytes()
 
     result = give(*answers(demo, "--dry-run"))
@@ -166,7 +216,7 @@ def test_dry_run_saves_nothing(give: Runner, demo: Demo, demo_store: Path) -> No
 
 
 def test_missing_answers_are_listed_together(
-    give: Runner, demo: Demo, demo_store: Path
+    give: Runner, demo: Demo, demo_store: StoreHandle
 ) -> None:
     before = demo_store.read_bytes()
 
@@ -203,7 +253,11 @@ def test_missing_answers_are_listed_together(
     ],
 )
 def test_without_a_terminal_every_missing_answer_is_one_error(
-    cli_process: Runner, demo: Demo, demo_store: Path, args: Args, flags: list[str]
+    cli_process: Runner,
+    demo: Demo,
+    demo_store: StoreHandle,
+    args: Args,
+    flags: list[str],
 ) -> None:
     before = demo_store.read_bytes()
 
@@ -304,7 +358,7 @@ def test_focus_too_long_suggests(give: Runner, demo: Demo) -> None:
 
 @pytest.mark.parametrize("digit", ["²", "٣", "१", "\uff15"])
 def test_a_level_in_other_digits_is_a_usage_error(
-    give: Runner, demo: Demo, demo_store: Path, digit: str
+    give: Runner, demo: Demo, demo_store: StoreHandle, digit: str
 ) -> None:
     before = demo_store.read_bytes()
 
@@ -346,7 +400,12 @@ def test_focus_without_letters_suggests_a_cut(
     ],
 )
 def test_not_allowed(
-    give: Runner, demo: Demo, demo_store: Path, which: str, code: int, message: str
+    give: Runner,
+    demo: Demo,
+    demo_store: StoreHandle,
+    which: str,
+    code: int,
+    message: str,
 ) -> None:
     args = answers(demo)
     args[0] = getattr(demo, which)
@@ -377,7 +436,7 @@ def test_unknown_tutor(cli: Runner, demo: Demo) -> None:
 
 
 def test_locked_store_is_a_store_error(
-    give: Runner, cli: Runner, demo: Demo, demo_store: Path
+    give: Runner, cli: Runner, demo: Demo, demo_store: StoreHandle
 ) -> None:
     with store_lock_held(demo_store):
         result = cli(
@@ -389,20 +448,25 @@ def test_locked_store_is_a_store_error(
 
 
 def test_missing_store_is_a_store_error(
-    cli: Runner, demo: Demo, tmp_path: Path
+    cli: Runner,
+    demo: Demo,
+    tmp_path: Path,
+    backend: str,
+    request: pytest.FixtureRequest,
 ) -> None:
-    missing = tmp_path / "nowhere.json"
+    with another_location(backend, tmp_path, request, "nowhere") as missing:
+        result = cli("--db", missing, "--as", DEMO_TUTOR, "give", *answers(demo))
 
-    result = cli("--db", str(missing), "--as", DEMO_TUTOR, "give", *answers(demo))
-
-    assert result.code == 5
+        assert result.code == 5
+        assert result.stderr.startswith(no_store_message(backend, missing))
+        assert not holds_a_store(missing)
 
 
 # Warnings: printed, saved anyway, refused under --strict.
 
 
 def test_off_plan_goal_is_saved_with_a_warning(
-    give: Runner, demo: Demo, demo_store: Path
+    give: Runner, demo: Demo, demo_store: StoreHandle
 ) -> None:
     args = answers(demo)
     args[args.index("--goal") + 1] = demo.off_plan_goal
@@ -416,7 +480,7 @@ def test_off_plan_goal_is_saved_with_a_warning(
 
 
 def test_strict_turns_warnings_into_errors(
-    give: Runner, demo: Demo, demo_store: Path
+    give: Runner, demo: Demo, demo_store: StoreHandle
 ) -> None:
     args = answers(demo, "--strict")
     args[args.index("--goal") + 1] = demo.off_plan_goal
@@ -437,7 +501,7 @@ def test_hints_do_not_fail_strict(give: Runner, demo: Demo) -> None:
 
 
 def test_add_to_plan_adds_the_goal(
-    give: Runner, demo: Demo, cli: Runner, demo_store: Path
+    give: Runner, demo: Demo, cli: Runner, demo_store: StoreHandle
 ) -> None:
     args = answers(demo, "--add-to-plan", "--doing-great", demo.other_area, "--strict")
     args[args.index("--goal") + 1] = demo.off_plan_goal
@@ -470,7 +534,9 @@ def test_no_plan_names_plan_set_and_add_to_plan(give: Runner, demo: Demo) -> Non
     assert "--add-to-plan" in result.stderr
 
 
-def test_add_to_plan_starts_a_plan(give: Runner, demo: Demo, demo_store: Path) -> None:
+def test_add_to_plan_starts_a_plan(
+    give: Runner, demo: Demo, demo_store: StoreHandle
+) -> None:
     args = answers(demo, "--add-to-plan")
     args[0] = demo.no_plan
 
@@ -603,7 +669,7 @@ def make_history(cli: Runner, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def history(cli: Runner, tmp_path: Path, store_path: Path) -> Path:
+def history(cli: Runner, tmp_path: Path, store_path: StoreHandle) -> StoreHandle:
     make_history(cli, tmp_path)
     return store_path
 
@@ -636,7 +702,9 @@ STAGNATION = (
 )
 
 
-def test_stagnation_is_suggested_with_the_levels(cli: Runner, history: Path) -> None:
+def test_stagnation_is_suggested_with_the_levels(
+    cli: Runner, history: StoreHandle
+) -> None:
     result = give_s8(cli)
 
     assert result.code == 0, result.stderr
@@ -645,7 +713,7 @@ def test_stagnation_is_suggested_with_the_levels(cli: Runner, history: Path) -> 
 
 
 def test_no_stagnation_suggestion_when_the_level_rises(
-    cli: Runner, history: Path
+    cli: Runner, history: StoreHandle
 ) -> None:
     result = give_s8(cli, "--eval", "accuracy=+", "--json")
 
@@ -654,7 +722,9 @@ def test_no_stagnation_suggestion_when_the_level_rises(
     assert json.loads(result.stdout)["evaluation"]["accuracy"] == 6
 
 
-def test_badge_too_soon_warns_with_the_figures(cli: Runner, history: Path) -> None:
+def test_badge_too_soon_warns_with_the_figures(
+    cli: Runner, history: StoreHandle
+) -> None:
     result = give_s8(cli, "--great-work")
 
     assert result.code == 0, result.stderr
@@ -670,7 +740,7 @@ def test_badge_too_soon_warns_with_the_figures(cli: Runner, history: Path) -> No
 
 
 def test_doing_great_too_soon_warns_with_the_figures(
-    cli: Runner, history: Path
+    cli: Runner, history: StoreHandle
 ) -> None:
     result = give_s8(cli, "--doing-great", "grammar")
 
@@ -683,7 +753,7 @@ def test_doing_great_too_soon_warns_with_the_figures(
     assert saved(history, "S-8")[0]["doing_great"] == "grammar"
 
 
-def test_doing_great_nudge_with_the_figures(cli: Runner, history: Path) -> None:
+def test_doing_great_nudge_with_the_figures(cli: Runner, history: StoreHandle) -> None:
     result = cli(
         "--as",
         "tom",
@@ -718,7 +788,7 @@ def test_doing_great_nudge_with_the_figures(cli: Runner, history: Path) -> None:
     ],
 )
 def test_strict_refuses_an_award_too_soon(
-    cli: Runner, history: Path, extra: Args
+    cli: Runner, history: StoreHandle, extra: Args
 ) -> None:
     before = history.read_bytes()
 
@@ -794,7 +864,7 @@ def test_reason_is_required_when_not_completed(give: Runner, demo: Demo) -> None
 
 
 def test_amending_keeps_the_earlier_version(
-    give: Runner, demo: Demo, cli: Runner, demo_store: Path
+    give: Runner, demo: Demo, cli: Runner, demo_store: StoreHandle
 ) -> None:
     give(*answers(demo))
 
@@ -811,7 +881,9 @@ def test_amending_keeps_the_earlier_version(
     assert "(amended; version 2 of 2)" in cli("show", demo.pending).stdout
 
 
-def test_amending_demo_feedback(give: Runner, demo: Demo, demo_store: Path) -> None:
+def test_amending_demo_feedback(
+    give: Runner, demo: Demo, demo_store: StoreHandle
+) -> None:
     result = give(demo.completed, "--great-work", "--no-input", "--json")
 
     assert result.code == 0, result.stderr

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from fbcli.store import open_store
-from tests.conftest import Result, Runner, Spawn
+from tests.conftest import Result, Runner, Spawn, StoreHandle
 from tests.test_interactive import ENTER, EVERY_QUESTION, answer, finish
+
+pytestmark = pytest.mark.every_backend
 
 FIRST = [
     "--completed",
@@ -32,7 +34,7 @@ FIRST = [
 
 
 @pytest.fixture
-def amended_plan(cli: Runner, tmp_path: Path, store_path: Path) -> Path:
+def amended_plan(cli: Runner, tmp_path: Path, store_path: StoreHandle) -> StoreHandle:
     """S-1 has feedback on a writing goal, given before ST-1's plan became exams only."""
     export = tmp_path / "export.json"
     export.write_text(
@@ -67,13 +69,13 @@ def amend(cli: Runner, *args: str) -> Result:
     return cli("--as", "tina", "give", "S-1", "--no-input", *args)
 
 
-def versions(store: Path) -> list[dict[str, object]]:
+def versions(store: StoreHandle) -> list[dict[str, object]]:
     with open_store(str(store)) as opened:
         return [f.to_record() for f in opened.feedback_versions("S-1")]
 
 
 def test_kept_answers_are_saved_without_a_warning(
-    cli: Runner, amended_plan: Path
+    cli: Runner, amended_plan: StoreHandle
 ) -> None:
     result = amend(cli, "--comments", "typo fix")
 
@@ -85,14 +87,14 @@ def test_kept_answers_are_saved_without_a_warning(
     assert (second["goal"], second["doing_great"]) == ("summarising", "writing")
 
 
-def test_kept_answers_pass_strict(cli: Runner, amended_plan: Path) -> None:
+def test_kept_answers_pass_strict(cli: Runner, amended_plan: StoreHandle) -> None:
     result = amend(cli, "--comments", "typo fix", "--strict")
 
     assert result.code == 0, result.stderr
 
 
 def test_a_new_award_outside_the_plan_is_refused(
-    cli: Runner, amended_plan: Path
+    cli: Runner, amended_plan: StoreHandle
 ) -> None:
     before = amended_plan.read_bytes()
 
@@ -103,7 +105,7 @@ def test_a_new_award_outside_the_plan_is_refused(
     assert amended_plan.read_bytes() == before
 
 
-def test_a_new_off_plan_goal_warns(cli: Runner, amended_plan: Path) -> None:
+def test_a_new_off_plan_goal_warns(cli: Runner, amended_plan: StoreHandle) -> None:
     result = amend(cli, "--goal", "short-reports")
 
     assert result.code == 0, result.stderr
@@ -114,7 +116,7 @@ def test_a_new_off_plan_goal_warns(cli: Runner, amended_plan: Path) -> None:
 
 
 def test_kept_answers_are_offered_interactively(
-    spawn: Spawn, amended_plan: Path
+    spawn: Spawn, amended_plan: StoreHandle
 ) -> None:
     child = spawn("give", "S-1", as_tutor="tina")
 

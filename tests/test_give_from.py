@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Runner
+from tests.conftest import Runner, StoreHandle, store_dump
+
+pytestmark = pytest.mark.every_backend
 
 FIELDS = [
     "session",
@@ -29,7 +33,7 @@ FIELDS = [
 
 
 @pytest.fixture
-def school(cli: Runner, tmp_path: Path, store_path: Path) -> Path:
+def school(cli: Runner, tmp_path: Path, store_path: StoreHandle) -> StoreHandle:
     """One tutor, one student and six ended sessions, with no feedback yet."""
     export = tmp_path / "export.json"
     export.write_text(
@@ -80,6 +84,29 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
+def count_database_writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times each database store opened from now on sent its writes."""
+    from fbcli.store.sql.store import SqlStore
+
+    counts: list[int] = []
+    opened = SqlStore.opened
+    flush = SqlStore._flush
+
+    @contextlib.contextmanager
+    def counted_opened(store: SqlStore) -> Iterator[SqlStore]:
+        counts.append(0)
+        with opened(store) as inside:
+            yield inside
+
+    def counted_flush(store: SqlStore) -> None:
+        counts[-1] += 1
+        flush(store)
+
+    monkeypatch.setattr(SqlStore, "opened", counted_opened)
+    monkeypatch.setattr(SqlStore, "_flush", counted_flush)
+    return counts
+
+
 def give_from(
     cli: Runner, path: Path, *extra: str
 ) -> tuple[int, list[dict[str, Any]], str]:
@@ -89,23 +116,32 @@ def give_from(
 
 
 def test_every_row_is_saved_in_one_write(
-    cli: Runner, school: Path, tmp_path: Path
+    cli: Runner,
+    school: StoreHandle,
+    tmp_path: Path,
+    backend: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     before = school.read_bytes()
     path = write_csv(tmp_path / "batch.csv", [row("S-1"), row("S-2"), row("S-3")])
+    writes = count_database_writes(monkeypatch)
 
     code, records, stderr = give_from(cli, path)
 
     assert code == 0, stderr
     assert [r["session"] for r in records] == ["S-1", "S-2", "S-3"]
     assert [r["evaluation"]["fluency"] for r in records] == [6, 7, 8]
-    assert Path(str(school) + ".bak").read_bytes() == before
+    if backend == "json":
+        # Replaced once: the backup is the store as it was before the file.
+        assert Path(str(school) + ".bak").read_bytes() == before
+    else:
+        assert writes == [1]
     shown = json.loads(cli("show", "S-3", "--json").stdout)
     assert shown["status"] == "completed"
 
 
 def test_only_the_first_row_adds_the_goal_to_the_plan(
-    cli: Runner, school: Path, tmp_path: Path
+    cli: Runner, school: StoreHandle, tmp_path: Path
 ) -> None:
     path = write_csv(tmp_path / "batch.csv", [row("S-1"), row("S-2")])
 
@@ -116,7 +152,7 @@ def test_only_the_first_row_adds_the_goal_to_the_plan(
 
 
 def test_earlier_rows_count_for_later_warnings(
-    cli: Runner, school: Path, tmp_path: Path
+    cli: Runner, school: StoreHandle, tmp_path: Path
 ) -> None:
     rows = [
         row("S-1", great_work="true", doing_great="grammar"),
@@ -134,7 +170,7 @@ def test_earlier_rows_count_for_later_warnings(
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_saved(
-    cli: Runner, school: Path, tmp_path: Path
+    cli: Runner, school: StoreHandle, tmp_path: Path
 ) -> None:
     before = school.read_bytes()
     rows = [
@@ -158,7 +194,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_saved(
     assert school.read_bytes() == before
 
 
-def test_json_lines(cli: Runner, school: Path, tmp_path: Path) -> None:
+def test_json_lines(cli: Runner, school: StoreHandle, tmp_path: Path) -> None:
     path = tmp_path / "batch.jsonl"
     lines = [
         {"session": "S-1", "completed": False, "reason": "student-absent"},
@@ -179,7 +215,7 @@ def test_json_lines(cli: Runner, school: Path, tmp_path: Path) -> None:
 
 
 def test_strict_refuses_a_file_with_warnings(
-    cli: Runner, school: Path, tmp_path: Path
+    cli: Runner, school: StoreHandle, tmp_path: Path
 ) -> None:
     before = school.read_bytes()
     path = write_csv(tmp_path / "batch.csv", [row("S-1", add_to_plan="false")])
@@ -191,7 +227,9 @@ def test_strict_refuses_a_file_with_warnings(
     assert school.read_bytes() == before
 
 
-def test_dry_run_writes_nothing(cli: Runner, school: Path, tmp_path: Path) -> None:
+def test_dry_run_writes_nothing(
+    cli: Runner, school: StoreHandle, tmp_path: Path
+) -> None:
     before = school.read_bytes()
     path = write_csv(tmp_path / "batch.csv", [row("S-1")])
 
@@ -211,7 +249,7 @@ def test_dry_run_writes_nothing(cli: Runner, school: Path, tmp_path: Path) -> No
     ],
 )
 def test_unusable_files(
-    cli: Runner, school: Path, tmp_path: Path, content: str, message: str
+    cli: Runner, school: StoreHandle, tmp_path: Path, content: str, message: str
 ) -> None:
     path = tmp_path / "batch.csv"
     path.write_text(content)
@@ -223,7 +261,7 @@ def test_unusable_files(
 
 
 def test_missing_file_is_a_usage_error(
-    cli: Runner, school: Path, tmp_path: Path
+    cli: Runner, school: StoreHandle, tmp_path: Path
 ) -> None:
     code, _, stderr = give_from(cli, tmp_path / "nope.csv")
 
@@ -233,7 +271,7 @@ def test_missing_file_is_a_usage_error(
 
 @pytest.mark.parametrize("name", ["batch.json", "batch.txt"])
 def test_json_lines_are_known_by_their_content(
-    cli: Runner, school: Path, tmp_path: Path, name: str
+    cli: Runner, school: StoreHandle, tmp_path: Path, name: str
 ) -> None:
     path = tmp_path / name
     path.write_text(
@@ -251,7 +289,7 @@ LONG_FILE_ROWS = 210
 
 
 @pytest.fixture
-def long_school(cli: Runner, tmp_path: Path, store_path: Path) -> Path:
+def long_school(cli: Runner, tmp_path: Path, store_path: StoreHandle) -> StoreHandle:
     """One tutor with more ended sessions than a file needs for a progress bar."""
     export = tmp_path / "export.json"
     export.write_text(
@@ -285,7 +323,7 @@ def long_file(path: Path) -> Path:
 
 
 def test_long_file_shows_progress_on_a_terminal(
-    long_school: Path, tmp_path: Path, env: dict[str, str]
+    long_school: StoreHandle, tmp_path: Path, env: dict[str, str], backend: str
 ) -> None:
     import pexpect
 
@@ -306,11 +344,16 @@ def test_long_file_shows_progress_on_a_terminal(
     child.close()
 
     assert child.exitstatus == 0
-    assert Path(str(long_school) + ".bak").read_bytes() == before
+    saved = store_dump(long_school).feedback
+    assert [f.session for f in saved] == [f"S-{n}" for n in range(LONG_FILE_ROWS)]
+    assert {(f.completed, f.reason) for f in saved} == {(False, "server-down")}
+    if backend == "json":
+        # Replaced once: the backup is the store as it was before the file.
+        assert Path(str(long_school) + ".bak").read_bytes() == before
 
 
 def test_long_file_without_a_terminal_has_no_progress_bar(
-    cli_process: Runner, long_school: Path, tmp_path: Path
+    cli_process: Runner, long_school: StoreHandle, tmp_path: Path
 ) -> None:
     path = long_file(tmp_path / "batch.csv")
 
@@ -324,7 +367,7 @@ def test_long_file_without_a_terminal_has_no_progress_bar(
 
 
 def test_a_level_in_other_digits_is_a_usage_problem(
-    cli: Runner, school: Path, tmp_path: Path
+    cli: Runner, school: StoreHandle, tmp_path: Path
 ) -> None:
     before = school.read_bytes()
     path = write_csv(tmp_path / "batch.csv", [row("S-1", eval="fluency=²")])
@@ -348,7 +391,7 @@ def test_a_level_in_other_digits_is_a_usage_problem(
 )
 def test_unknown_names_only_exit_3_with_close_matches(
     cli: Runner,
-    school: Path,
+    school: StoreHandle,
     tmp_path: Path,
     sessions: tuple[str, str],
     values: dict[str, str],
@@ -377,7 +420,7 @@ def lock(cli: Runner, *sessions: str) -> None:
 
 
 def test_rows_not_allowed_only_exit_4(
-    cli: Runner, school: Path, tmp_path: Path
+    cli: Runner, school: StoreHandle, tmp_path: Path
 ) -> None:
     lock(cli, "S-1", "S-2")
     before = school.read_bytes()
@@ -399,7 +442,7 @@ def test_rows_not_allowed_only_exit_4(
     ],
 )
 def test_rows_with_different_codes_exit_1(
-    cli: Runner, school: Path, tmp_path: Path, other: dict[str, str]
+    cli: Runner, school: StoreHandle, tmp_path: Path, other: dict[str, str]
 ) -> None:
     lock(cli, "S-1")
     path = write_csv(tmp_path / "batch.csv", [row("S-1"), other])

@@ -13,6 +13,8 @@ import pytest
 
 from tests.conftest import Runner
 
+pytestmark = pytest.mark.every_backend
+
 START = "2026-11-28T10:00:00+00:00"
 BEFORE = "2026-11-27T10:00:00+00:00"
 FEEDBACK = "2026-11-28T11:00:00+00:00"

@@ -10,7 +10,11 @@ import pytest
 
 from fbcli.rules.model import Feedback, parse_time
 from fbcli.store import open_store
-from tests.conftest import Runner
+from fbcli.store.base import Dump
+from tests.conftest import DatabaseStore, Runner, StoreHandle, store_dump
+from tests.test_give import another_location, holds_a_store
+
+pytestmark = pytest.mark.every_backend
 
 SCHOOL = {
     "tutors": [
@@ -55,20 +59,34 @@ SCHOOL = {
 }
 
 
+def store_file(store: StoreHandle) -> Path:
+    """The file a JSON or SQLite store is kept in."""
+    if isinstance(store, Path):
+        return store
+    assert store.location.startswith("sqlite:///"), store.location
+    return Path(store.location.removeprefix("sqlite:///"))
+
+
 def write_json(path: Path, value: object) -> Path:
     path.write_text(json.dumps(value))
     return path
 
 
-def test_init_creates_an_owner_only_store(cli: Runner, store_path: Path) -> None:
+def test_init_creates_an_owner_only_store(
+    cli: Runner, store_path: StoreHandle, backend: str
+) -> None:
+    if backend == "postgresql":
+        pytest.skip("about the store file's permissions; PostgreSQL keeps no file")
     result = cli("init")
 
     assert result.code == 0
     assert str(store_path) in result.stderr
-    assert stat.S_IMODE(store_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(store_file(store_path).stat().st_mode) == 0o600
 
 
-def test_init_refuses_to_overwrite_a_store(cli: Runner, store_path: Path) -> None:
+def test_init_refuses_to_overwrite_a_store(
+    cli: Runner, store_path: StoreHandle
+) -> None:
     cli("init")
     before = store_path.read_bytes()
 
@@ -79,19 +97,35 @@ def test_init_refuses_to_overwrite_a_store(cli: Runner, store_path: Path) -> Non
     assert store_path.read_bytes() == before
 
 
-def test_init_force_replaces_and_keeps_a_backup(cli: Runner, store_path: Path) -> None:
+def test_init_force_replaces_and_keeps_a_backup(
+    cli: Runner,
+    store_path: StoreHandle,
+    tmp_path: Path,
+    backend: str,
+    demo_records: Dump,
+) -> None:
     cli("init")
+    assert cli("import", str(write_json(tmp_path / "school.json", SCHOOL))).code == 0
     before = store_path.read_bytes()
 
     result = cli("init", "--demo", "--force")
 
     assert result.code == 0
-    assert store_path.with_name("store.json.bak").read_bytes() == before
+    assert store_dump(store_path) == demo_records
+    if backend == "postgresql":
+        return  # no file to keep: the old tables were dropped, none of it is left
+    backup = store_file(store_path).with_name(store_file(store_path).name + ".bak")
+    if backend == "json":
+        assert backup.read_bytes() == before
+    else:
+        assert DatabaseStore(f"sqlite:///{backup}").read_bytes() == before
 
 
 def test_init_makes_the_data_folder_when_no_path_is_given(
-    cli: Runner, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    cli: Runner, env: dict[str, str], monkeypatch: pytest.MonkeyPatch, backend: str
 ) -> None:
+    if backend != "json":
+        pytest.skip("about the JSON file fbcli keeps when no store is named")
     monkeypatch.delenv("FBCLI_DB")
 
     result = cli("init")
@@ -101,16 +135,21 @@ def test_init_makes_the_data_folder_when_no_path_is_given(
 
 
 def test_db_comes_before_fbcli_db_which_comes_before_the_data_folder(
-    cli: Runner, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Runner,
+    env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    backend: str,
+    request: pytest.FixtureRequest,
 ) -> None:
-    named = tmp_path / "named.json"
-    from_env = Path(env["FBCLI_DB"])
+    from_env = env["FBCLI_DB"]
     in_data_folder = Path(env["XDG_DATA_HOME"]) / "fbcli" / "store.json"
 
-    assert cli("--db", str(named), "init").code == 0
-    assert named.is_file() and not from_env.exists()
+    with another_location(backend, tmp_path, request, "named") as named:
+        assert cli("--db", named, "init").code == 0
+        assert holds_a_store(named) and not holds_a_store(from_env)
     assert cli("init").code == 0
-    assert from_env.is_file() and not in_data_folder.exists()
+    assert holds_a_store(from_env) and not in_data_folder.exists()
     monkeypatch.delenv("FBCLI_DB")
     assert cli("init").code == 0
     assert in_data_folder.is_file()
@@ -135,17 +174,19 @@ def test_import_loads_tutors_students_and_sessions(cli: Runner, tmp_path: Path) 
 
 
 def test_importing_twice_changes_nothing(
-    cli: Runner, tmp_path: Path, store_path: Path
+    cli: Runner, tmp_path: Path, store_path: StoreHandle
 ) -> None:
     cli("init")
     export = write_json(tmp_path / "school.json", SCHOOL)
     cli("import", str(export))
-    once = json.loads(store_path.read_bytes())
+    once = store_path.read_bytes()
+    records = store_dump(store_path)
 
     result = cli("import", str(export))
 
     assert result.code == 0
-    assert json.loads(store_path.read_bytes()) == once
+    assert store_path.read_bytes() == once
+    assert store_dump(store_path) == records
 
 
 def test_import_csv_sessions(cli: Runner, tmp_path: Path) -> None:
@@ -204,7 +245,7 @@ BAD_ROWS = {
 
 @pytest.mark.parametrize(("content", "said"), BAD_ROWS.values(), ids=BAD_ROWS.keys())
 def test_a_bad_csv_row_imports_nothing(
-    cli: Runner, tmp_path: Path, store_path: Path, content: str, said: str
+    cli: Runner, tmp_path: Path, store_path: StoreHandle, content: str, said: str
 ) -> None:
     cli("init")
     cli(
@@ -252,7 +293,7 @@ def test_every_bad_row_is_reported(cli: Runner, tmp_path: Path) -> None:
     ids=["truncated", "list", "null", "not-a-list"],
 )
 def test_malformed_json_exports_are_refused(
-    cli: Runner, tmp_path: Path, store_path: Path, content: str
+    cli: Runner, tmp_path: Path, store_path: StoreHandle, content: str
 ) -> None:
     cli("init")
     before = store_path.read_bytes()
@@ -276,7 +317,7 @@ def test_import_of_a_missing_file(cli: Runner, tmp_path: Path) -> None:
 
 
 def test_init_json_names_the_store_and_counts_the_demo(
-    cli: Runner, store_path: Path
+    cli: Runner, store_path: StoreHandle
 ) -> None:
     result = cli("init", "--demo", "--json")
 
@@ -288,7 +329,7 @@ def test_init_json_names_the_store_and_counts_the_demo(
 
 
 def test_every_bad_csv_row_is_reported_at_its_line_in_file_order(
-    cli: Runner, tmp_path: Path, store_path: Path
+    cli: Runner, tmp_path: Path, store_path: StoreHandle
 ) -> None:
     cli("init")
     cli("import", str(write_json(tmp_path / "school.json", SCHOOL)))
@@ -346,7 +387,7 @@ def test_unknown_names_in_a_json_export_are_reported_at_their_row(
 
 
 def test_a_session_with_feedback_keeps_it_and_its_time_when_imported_again(
-    cli: Runner, tmp_path: Path, store_path: Path
+    cli: Runner, tmp_path: Path, store_path: StoreHandle
 ) -> None:
     cli("init")
     cli("import", str(write_json(tmp_path / "school.json", SCHOOL)))

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_TUTOR, Runner
+from tests.conftest import DEMO_TUTOR, Runner, StoreHandle
 from tests.test_give import Demo, answers, find_demo, saved
+
+pytestmark = pytest.mark.every_backend
 
 
 @pytest.fixture
-def demo(demo_store: Path) -> Demo:
+def demo(demo_store: StoreHandle) -> Demo:
     return find_demo(demo_store)
 
 
 def test_yes_marks_the_session_unattended(
-    cli: Runner, demo: Demo, demo_store: Path
+    cli: Runner, demo: Demo, demo_store: StoreHandle
 ) -> None:
     result = cli("--as", DEMO_TUTOR, "mark-unattended", demo.pending, "--yes", "--json")
 
@@ -31,7 +32,7 @@ def test_yes_marks_the_session_unattended(
 
 
 def test_without_terminal_or_yes_names_yes(
-    cli_process: Runner, demo: Demo, demo_store: Path
+    cli_process: Runner, demo: Demo, demo_store: StoreHandle
 ) -> None:
     before = demo_store.read_bytes()
 
@@ -71,13 +72,15 @@ def test_unknown_session(cli: Runner, demo: Demo) -> None:
     assert result.code == 3
 
 
-def test_note_is_kept(cli: Runner, demo: Demo, demo_store: Path) -> None:
+def test_note_is_kept(cli: Runner, demo: Demo, demo_store: StoreHandle) -> None:
     cli("--as", DEMO_TUTOR, "mark-unattended", demo.pending, "-y", "--note", "waited")
 
     assert saved(demo_store, demo.pending)[0]["note"] == "waited"
 
 
-def test_dry_run_saves_nothing(cli: Runner, demo: Demo, demo_store: Path) -> None:
+def test_dry_run_saves_nothing(
+    cli: Runner, demo: Demo, demo_store: StoreHandle
+) -> None:
     before = demo_store.read_bytes()
 
     result = cli(
@@ -90,7 +93,7 @@ def test_dry_run_saves_nothing(cli: Runner, demo: Demo, demo_store: Path) -> Non
 
 
 def test_replaces_completed_feedback_and_locks_it(
-    cli: Runner, demo: Demo, demo_store: Path
+    cli: Runner, demo: Demo, demo_store: StoreHandle
 ) -> None:
     result = cli("--as", DEMO_TUTOR, "mark-unattended", demo.completed, "--yes")
 

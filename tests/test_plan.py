@@ -15,7 +15,10 @@ from fbcli import prompts
 from fbcli.errors import Interrupted
 from fbcli.rules.model import Feedback, PlanChange, parse_time
 from fbcli.store import open_store
-from tests.conftest import NOW, Runner, store_lock_held
+from tests.conftest import NOW, Runner, StoreHandle, store_lock_held
+from tests.test_give import another_location, no_store_message
+
+pytestmark = pytest.mark.every_backend
 
 SCHOOL = {
     "tutors": [
@@ -59,8 +62,11 @@ PLAN_SET_AT = "2026-11-01T09:00:00+00:00"
 
 @pytest.fixture
 def school(
-    cli: Runner, tmp_path: Path, store_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+    cli: Runner,
+    tmp_path: Path,
+    store_path: StoreHandle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> StoreHandle:
     """ST-1 has a plan of one goal set by maria on 1 November, and three sessions."""
     cli("init")
     export = tmp_path / "school.json"
@@ -72,12 +78,12 @@ def school(
     return store_path
 
 
-def plan_changes(store_path: Path, student: str = "ST-1") -> list[PlanChange]:
+def plan_changes(store_path: StoreHandle, student: str = "ST-1") -> list[PlanChange]:
     with open_store(str(store_path)) as store:
         return store.plan_changes(student)
 
 
-def give_topic(store_path: Path, session: str, goal: str, given_at: str) -> None:
+def give_topic(store_path: StoreHandle, session: str, goal: str, given_at: str) -> None:
     with open_store(str(store_path), write=True) as store:
         store.add_feedback(
             [
@@ -98,7 +104,7 @@ def plan_of(cli: Runner, student: str = "ST-1") -> list[str]:
 
 
 def test_show_lists_active_goals_with_area_and_who_added_them(
-    cli: Runner, school: Path
+    cli: Runner, school: StoreHandle
 ) -> None:
     result = cli("plan", "show", "ST-1")
 
@@ -109,7 +115,7 @@ def test_show_lists_active_goals_with_area_and_who_added_them(
     assert "maria" in result.stdout
 
 
-def test_show_json(cli: Runner, school: Path) -> None:
+def test_show_json(cli: Runner, school: StoreHandle) -> None:
     result = cli("plan", "show", "ST-1", "--json")
 
     assert result.code == 0
@@ -131,7 +137,7 @@ def test_show_json(cli: Runner, school: Path) -> None:
 
 
 def test_show_a_student_without_a_plan_says_how_to_set_one(
-    cli: Runner, school: Path
+    cli: Runner, school: StoreHandle
 ) -> None:
     result = cli("plan", "show", "ST-2")
 
@@ -141,7 +147,7 @@ def test_show_a_student_without_a_plan_says_how_to_set_one(
 
 
 def test_a_goal_added_after_a_session_does_not_make_it_count_toward_progress(
-    cli: Runner, school: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Runner, school: StoreHandle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     give_topic(school, "S-1", "articles", "2026-11-20T11:00:00Z")
     monkeypatch.setenv("FBCLI_NOW", "2026-11-22T12:00:00+00:00")
@@ -160,7 +166,9 @@ def test_a_goal_added_after_a_session_does_not_make_it_count_toward_progress(
 # Changing a plan.
 
 
-def test_add_appends_changes_with_time_and_author(cli: Runner, school: Path) -> None:
+def test_add_appends_changes_with_time_and_author(
+    cli: Runner, school: StoreHandle
+) -> None:
     result = cli("--as", "maria", "plan", "add", "ST-1", "articles", "word-stress")
 
     assert result.code == 0
@@ -173,7 +181,7 @@ def test_add_appends_changes_with_time_and_author(cli: Runner, school: Path) -> 
 
 
 def test_set_computes_the_adds_and_removes_and_keeps_history(
-    cli: Runner, school: Path
+    cli: Runner, school: StoreHandle
 ) -> None:
     cli("--as", "maria", "plan", "add", "ST-1", "articles")
 
@@ -197,7 +205,7 @@ def test_set_computes_the_adds_and_removes_and_keeps_history(
 
 
 def test_goals_may_be_given_by_title_and_duplicates_count_once(
-    cli: Runner, school: Path
+    cli: Runner, school: StoreHandle
 ) -> None:
     result = cli(
         "--as",
@@ -215,7 +223,7 @@ def test_goals_may_be_given_by_title_and_duplicates_count_once(
     assert len(plan_changes(school)) == 2
 
 
-def test_no_op_changes_are_not_recorded(cli: Runner, school: Path) -> None:
+def test_no_op_changes_are_not_recorded(cli: Runner, school: StoreHandle) -> None:
     added = cli("--as", "maria", "plan", "add", "ST-1", "third-conditional")
     removed = cli(
         "--as", "maria", "plan", "remove", "ST-1", "articles", "--allow-empty"
@@ -229,7 +237,7 @@ def test_no_op_changes_are_not_recorded(cli: Runner, school: Path) -> None:
     assert len(plan_changes(school)) == 1
 
 
-def test_remove(cli: Runner, school: Path) -> None:
+def test_remove(cli: Runner, school: StoreHandle) -> None:
     cli("--as", "maria", "plan", "add", "ST-1", "articles")
 
     result = cli("--as", "maria", "plan", "remove", "ST-1", "third-conditional")
@@ -239,7 +247,7 @@ def test_remove(cli: Runner, school: Path) -> None:
 
 
 def test_removing_the_last_goal_is_allowed_with_allow_empty(
-    cli: Runner, school: Path
+    cli: Runner, school: StoreHandle
 ) -> None:
     result = cli(
         "--as", "maria", "plan", "remove", "ST-1", "third-conditional", "--allow-empty"
@@ -250,7 +258,7 @@ def test_removing_the_last_goal_is_allowed_with_allow_empty(
 
 
 def test_a_tutor_may_set_the_first_plan_once_their_session_has_started(
-    cli: Runner, school: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Runner, school: StoreHandle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FBCLI_NOW", "2026-12-02T10:05:00+00:00")
 
@@ -261,7 +269,7 @@ def test_a_tutor_may_set_the_first_plan_once_their_session_has_started(
 
 
 def test_a_tutor_with_a_session_only_scheduled_may_not_change_the_plan(
-    cli: Runner, school: Path
+    cli: Runner, school: StoreHandle
 ) -> None:
     before = school.read_bytes()
 
@@ -343,7 +351,7 @@ def test_a_tutor_with_a_session_only_scheduled_may_not_change_the_plan(
 )
 def test_a_refused_change_exits_with_its_code_and_writes_nothing(
     cli: Runner,
-    school: Path,
+    school: StoreHandle,
     args: Sequence[str],
     code: int,
     message: str | None,
@@ -360,7 +368,7 @@ def test_a_refused_change_exits_with_its_code_and_writes_nothing(
 
 
 def test_a_change_dated_before_the_last_one_is_refused(
-    cli: Runner, school: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Runner, school: StoreHandle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FBCLI_NOW", "2026-10-01T09:00:00+00:00")
 
@@ -371,14 +379,17 @@ def test_a_change_dated_before_the_last_one_is_refused(
     assert len(plan_changes(school)) == 1
 
 
-def test_a_missing_store_is_a_store_error(cli: Runner, tmp_path: Path) -> None:
-    result = cli("--db", str(tmp_path / "none.json"), "plan", "show", "ST-1")
+def test_a_missing_store_is_a_store_error(
+    cli: Runner, tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    with another_location(backend, tmp_path, request, "none") as missing:
+        result = cli("--db", missing, "plan", "show", "ST-1")
 
     assert result.code == 5
-    assert result.stderr.startswith("error: no store at ")
+    assert result.stderr.startswith(no_store_message(backend, missing))
 
 
-def test_a_locked_store_is_a_store_error(cli: Runner, school: Path) -> None:
+def test_a_locked_store_is_a_store_error(cli: Runner, school: StoreHandle) -> None:
     with store_lock_held(school):
         result = cli(
             "--lock-timeout", "0", "--as", "maria", "plan", "add", "ST-1", "articles"
@@ -416,7 +427,7 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_set_without_goals_picks_from_the_catalog_grouped_by_area(
-    cli: Runner, school: Path, terminal: None, monkeypatch: pytest.MonkeyPatch
+    cli: Runner, school: StoreHandle, terminal: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     picker = Picker(["third-conditional", "word-stress"])
     monkeypatch.setattr(prompts, "ask_grouped_checkbox", picker)
@@ -432,7 +443,7 @@ def test_set_without_goals_picks_from_the_catalog_grouped_by_area(
 
 
 def test_set_with_no_input_never_prompts(
-    cli: Runner, school: Path, terminal: None, monkeypatch: pytest.MonkeyPatch
+    cli: Runner, school: StoreHandle, terminal: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(prompts, "ask_grouped_checkbox", Picker(["articles"]))
 
@@ -443,7 +454,7 @@ def test_set_with_no_input_never_prompts(
 
 
 def test_ctrl_c_in_the_picker_saves_nothing(
-    cli: Runner, school: Path, terminal: None, monkeypatch: pytest.MonkeyPatch
+    cli: Runner, school: StoreHandle, terminal: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(prompts, "ask_grouped_checkbox", Picker(Interrupted()))
     before = school.read_bytes()
@@ -455,7 +466,7 @@ def test_ctrl_c_in_the_picker_saves_nothing(
 
 
 def test_the_picker_is_not_shown_to_who_may_not_change_the_plan(
-    cli: Runner, school: Path, terminal: None, monkeypatch: pytest.MonkeyPatch
+    cli: Runner, school: StoreHandle, terminal: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     picker = Picker(["articles"])
     monkeypatch.setattr(prompts, "ask_grouped_checkbox", picker)
@@ -467,7 +478,7 @@ def test_the_picker_is_not_shown_to_who_may_not_change_the_plan(
 
 
 def test_plan_commands_that_do_not_prompt_do_not_load_questionary(
-    env: dict[str, str], school: Path
+    env: dict[str, str], school: StoreHandle
 ) -> None:
     script = (
         "import sys\n"
@@ -492,7 +503,7 @@ def test_plan_commands_that_do_not_prompt_do_not_load_questionary(
 
 
 def test_a_plan_changed_while_goals_are_picked_is_replaced_with_a_warning(
-    cli: Runner, school: Path, terminal: None, monkeypatch: pytest.MonkeyPatch
+    cli: Runner, school: StoreHandle, terminal: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def pick_while_olga_edits(*args: Any, **options: Any) -> list[str]:
         with open_store(str(school), write=True) as store:
@@ -510,7 +521,9 @@ def test_a_plan_changed_while_goals_are_picked_is_replaced_with_a_warning(
     assert plan_of(cli) == ["word-stress"]
 
 
-def test_demo_plans_can_be_shown_and_changed(cli: Runner, demo_store: Path) -> None:
+def test_demo_plans_can_be_shown_and_changed(
+    cli: Runner, demo_store: StoreHandle
+) -> None:
     shown = cli("plan", "show", "ST-101", "--json")
     goals = [goal["id"] for goal in json.loads(shown.stdout)["goals"]]
 
@@ -523,7 +536,7 @@ def test_demo_plans_can_be_shown_and_changed(cli: Runner, demo_store: Path) -> N
 
 
 def test_show_keeps_goal_ids_whole_on_a_narrow_terminal(
-    cli_process: Runner, demo_store: Path
+    cli_process: Runner, demo_store: StoreHandle
 ) -> None:
     from fbcli.rules.plans import plan_at
 

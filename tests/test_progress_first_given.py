@@ -10,15 +10,20 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from typing import Any
 
 import pytest
 
 from fbcli.rules.model import Feedback, Session, Student, Tutor
 from fbcli.store import open_store
+from fbcli.store.base import Store
 from fbcli.store.json_store import JsonStore
+from fbcli.store.sql.driver import Database, Row
+from fbcli.store.sql.store import SqlStore
 from fbcli.store.tables import Table
 from tests.conftest import Runner
+
+pytestmark = pytest.mark.every_backend
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -28,10 +33,10 @@ def given(hours: float) -> datetime:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Path:
+def store(store_location: str) -> str:
     """S-1 amended twice, S-2 never, S-3 amended once (version 1 stored last)."""
-    path = tmp_path / "store.json"
-    with open_store(str(path), create=True) as new:
+    path = store_location
+    with open_store(path, create=True) as new:
         new.put_tutors([Tutor("maria", "Maria"), Tutor("olga", "Olga", role="admin")])
         new.put_students([Student("ST-1", "Ana")])
         new.put_sessions(
@@ -44,7 +49,7 @@ def store(tmp_path: Path) -> Path:
                 Feedback("S-3", "maria", given(30), True, version=2),
             ]
         )
-    with open_store(str(path), write=True) as more:
+    with open_store(path, write=True) as more:
         more.add_feedback(
             [
                 Feedback("S-1", "maria", given(60), True, version=2),
@@ -66,46 +71,57 @@ def store(tmp_path: Path) -> Path:
     ],
 )
 def test_first_given_times_of_all_or_some_sessions(
-    store: Path, sessions: Collection[str] | None, expected: dict[str, datetime]
+    store: str, sessions: Collection[str] | None, expected: dict[str, datetime]
 ) -> None:
-    with open_store(str(store)) as opened:
+    with open_store(store) as opened:
         found = opened.first_given_times(sessions)
 
     assert found == expected
 
 
 def test_some_sessions_are_looked_up_in_one_pass(
-    store: Path, monkeypatch: pytest.MonkeyPatch
+    store: str, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[list[str]] = []
-    find_each = Table.find_each
+    if backend == "json":
+        find_each = Table.find_each
 
-    def counted(table: Table, field: str, values: list[str]) -> object:
-        if table.name == "feedback":
-            calls.append(list(values))
-        return find_each(table, field, values)
+        def counted(table: Table, field: str, values: list[str]) -> object:
+            if table.name == "feedback":
+                calls.append(list(values))
+            return find_each(table, field, values)
 
-    monkeypatch.setattr(Table, "find_each", counted)
+        monkeypatch.setattr(Table, "find_each", counted)
+    else:
+        rows = Database.rows
 
-    with open_store(str(store)) as opened:
+        def counted_rows(db: Database, name: str, **params: Any) -> list[Row]:
+            calls.append([name, *json.loads(params.get("ids", "[]"))])
+            return rows(db, name, **params)
+
+        monkeypatch.setattr(Database, "rows", counted_rows)
+
+    with open_store(store) as opened:
         found = opened.first_given_times(["S-1", "S-2", "S-3"])
 
-    assert calls == [["S-1", "S-2", "S-3"]]
+    if backend == "json":
+        assert calls == [["S-1", "S-2", "S-3"]]
+    else:
+        assert calls == [["first_given_of", "S-1", "S-2", "S-3"]]
     assert found == {"S-1": given(1), "S-3": given(3)}
 
 
 def test_stats_for_a_student_read_no_session_versions_one_by_one(
-    cli: Runner, store: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Runner, store: str, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(self: JsonStore, session_id: str) -> list[Feedback]:
+    def refuse(self: Store, session_id: str) -> list[Feedback]:
         raise AssertionError(f"read the versions of {session_id} one by one")
 
-    monkeypatch.setattr(JsonStore, "feedback_versions", refuse)
+    kind = JsonStore if backend == "json" else SqlStore
+    monkeypatch.setattr(kind, "feedback_versions", refuse)
     monkeypatch.setenv("FBCLI_NOW", "2026-12-01T00:00:00+00:00")
 
-    result = cli(
-        "--db", str(store), "--as", "olga", "stats", "--student", "ST-1", "--json"
-    )
+    result = cli("--db", store, "--as", "olga", "stats", "--student", "ST-1", "--json")
 
     assert result.code == 0, result.stderr
     lines = {line["session"]: line for line in json.loads(result.stdout)["sessions"]}

@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Runner
+from tests.conftest import Runner, StoreHandle
+
+pytestmark = pytest.mark.every_backend
 
 SCHOOL = {
     "tutors": [
@@ -97,7 +99,10 @@ class Day:
 
 @pytest.fixture
 def day(
-    cli: Runner, tmp_path: Path, store_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Runner,
+    tmp_path: Path,
+    store_path: StoreHandle,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Day:
     """ST-1's plan is third-conditional, set by olga on 1 November."""
     export = tmp_path / "school.json"

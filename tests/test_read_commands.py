@@ -9,7 +9,9 @@ import pytest
 
 from fbcli.rules.model import Feedback, parse_time
 from fbcli.store import open_store
-from tests.conftest import NOW, Runner
+from tests.conftest import NOW, Runner, StoreHandle
+
+pytestmark = pytest.mark.every_backend
 
 SCHOOL = {
     "tutors": [
@@ -72,7 +74,7 @@ SCHOOL = {
 
 
 @pytest.fixture
-def school(cli: Runner, tmp_path: Path, store_path: Path) -> Path:
+def school(cli: Runner, tmp_path: Path, store_path: StoreHandle) -> StoreHandle:
     cli("init")
     export = tmp_path / "school.json"
     export.write_text(json.dumps(SCHOOL))
@@ -109,7 +111,7 @@ def school(cli: Runner, tmp_path: Path, store_path: Path) -> Path:
 
 
 def test_pending_lists_ended_sessions_without_feedback_oldest_first(
-    cli: Runner, school: Path
+    cli: Runner, school: StoreHandle
 ) -> None:
     result = cli("--as", "maria", "pending", "--json")
 
@@ -130,7 +132,9 @@ def test_pending_lists_ended_sessions_without_feedback_oldest_first(
     assert items[1]["minutes_left"] == 47 * 60 + 10
 
 
-def test_pending_table_has_a_count_and_marks_overdue(cli: Runner, school: Path) -> None:
+def test_pending_table_has_a_count_and_marks_overdue(
+    cli: Runner, school: StoreHandle
+) -> None:
     result = cli("--as", "maria", "pending")
 
     assert result.code == 0
@@ -143,7 +147,7 @@ def test_pending_table_has_a_count_and_marks_overdue(cli: Runner, school: Path) 
 
 
 def test_pending_shows_only_the_acting_tutors_sessions(
-    cli: Runner, school: Path
+    cli: Runner, school: StoreHandle
 ) -> None:
     result = cli("--as", "tom", "pending", "--json")
 
@@ -151,7 +155,7 @@ def test_pending_shows_only_the_acting_tutors_sessions(
 
 
 def test_pending_with_nothing_to_do(
-    cli: Runner, school: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Runner, school: StoreHandle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FBCLI_NOW", "2026-11-27T08:00:00+00:00")
 
@@ -162,7 +166,10 @@ def test_pending_with_nothing_to_do(
 
 
 def test_identity_comes_from_the_environment_or_the_config_file(
-    cli: Runner, school: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    cli: Runner,
+    school: StoreHandle,
+    env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     config = Path(env["XDG_CONFIG_HOME"]) / "fbcli" / "config.toml"
     config.parent.mkdir(parents=True)
@@ -176,7 +183,7 @@ def test_identity_comes_from_the_environment_or_the_config_file(
     assert [item["id"] for item in json.loads(from_env.stdout)] == ["S-1", "S-3"]
 
 
-def test_no_identity_says_how_to_give_one(cli: Runner, school: Path) -> None:
+def test_no_identity_says_how_to_give_one(cli: Runner, school: StoreHandle) -> None:
     result = cli("pending")
 
     assert result.code == 4
@@ -184,7 +191,7 @@ def test_no_identity_says_how_to_give_one(cli: Runner, school: Path) -> None:
     assert result.stderr.count("\n") == 1
 
 
-def test_an_unknown_tutor_gets_close_matches(cli: Runner, school: Path) -> None:
+def test_an_unknown_tutor_gets_close_matches(cli: Runner, school: StoreHandle) -> None:
     result = cli("--as", "mariaa", "pending")
 
     assert result.code == 3
@@ -205,7 +212,7 @@ def test_an_unknown_tutor_gets_close_matches(cli: Runner, school: Path) -> None:
     ids=["all", "student", "pending", "upcoming", "dismissal", "one-day", "since"],
 )
 def test_sessions_filters(
-    cli: Runner, school: Path, filters: tuple[str, ...], expected: list[str]
+    cli: Runner, school: StoreHandle, filters: tuple[str, ...], expected: list[str]
 ) -> None:
     result = cli("--as", "maria", "sessions", *filters, "--json")
 
@@ -213,7 +220,7 @@ def test_sessions_filters(
     assert [item["id"] for item in json.loads(result.stdout)] == expected
 
 
-def test_sessions_name_the_student(cli: Runner, school: Path) -> None:
+def test_sessions_name_the_student(cli: Runner, school: StoreHandle) -> None:
     listed = json.loads(cli("--as", "maria", "sessions", "--json").stdout)
     table = cli("--as", "maria", "sessions", "--student", "ST-2").stdout
 
@@ -233,7 +240,7 @@ def test_sessions_name_the_student(cli: Runner, school: Path) -> None:
     "bad", [("--status", "done"), ("--since", "30/11/2026")], ids=["status", "date"]
 )
 def test_sessions_rejects_bad_filters(
-    cli: Runner, school: Path, bad: tuple[str, ...]
+    cli: Runner, school: StoreHandle, bad: tuple[str, ...]
 ) -> None:
     result = cli("--as", "maria", "sessions", *bad)
 
@@ -251,7 +258,7 @@ def test_sessions_rejects_bad_filters(
     ],
 )
 def test_show_gives_the_status(
-    cli: Runner, school: Path, session: str, status: str
+    cli: Runner, school: StoreHandle, session: str, status: str
 ) -> None:
     result = cli("show", session, "--json")
 
@@ -264,14 +271,14 @@ def test_show_gives_the_status(
     assert (shown["feedback"] is None) == (status in ("pending", "upcoming"))
 
 
-def test_show_includes_the_feedback(cli: Runner, school: Path) -> None:
+def test_show_includes_the_feedback(cli: Runner, school: StoreHandle) -> None:
     shown = json.loads(cli("show", "S-2", "--json").stdout)
 
     assert shown["feedback"]["focus"] == "Pres Perfect"
     assert shown["amended"] is False
 
 
-def test_show_as_text(cli: Runner, school: Path) -> None:
+def test_show_as_text(cli: Runner, school: StoreHandle) -> None:
     result = cli("show", "S-2")
 
     assert result.code == 0
@@ -281,7 +288,7 @@ def test_show_as_text(cli: Runner, school: Path) -> None:
     assert "Articles: a, an, the and no article (articles)" in result.stdout
 
 
-def test_show_an_unknown_session(cli: Runner, school: Path) -> None:
+def test_show_an_unknown_session(cli: Runner, school: StoreHandle) -> None:
     result = cli("show", "S-70")
 
     assert result.code == 3
@@ -289,7 +296,7 @@ def test_show_an_unknown_session(cli: Runner, school: Path) -> None:
 
 
 def test_the_demo_store_has_pending_work_for_maria(
-    cli: Runner, demo_store: Path
+    cli: Runner, demo_store: StoreHandle
 ) -> None:
     items = json.loads(cli("--as", "maria", "pending", "--json").stdout)
 

@@ -7,15 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Runner
+from tests.conftest import Runner, StoreHandle
 from tests.test_reliability_concurrency import GIVE, load_school, school
+
+pytestmark = pytest.mark.every_backend
 
 SECRET_FOCUS = "SecretFocus"
 SECRET_NOTE = "tutor-only note"
 
 
 @pytest.fixture
-def two_tutors(cli: Runner, store_path: Path, tmp_path: Path) -> Path:
+def two_tutors(cli: Runner, store_path: StoreHandle, tmp_path: Path) -> StoreHandle:
     """Tutors t0 and t1 with three sessions each, and admin olga."""
     load_school(cli, tmp_path, school(tutors=2, per_tutor=3))
     return store_path
@@ -25,7 +27,9 @@ def give(session: str, *extra: str) -> tuple[str, ...]:
     return (*GIVE[:1], session, *GIVE[1:], *extra)
 
 
-def assert_not_allowed(cli: Runner, store: Path, *args: str, said: str = "") -> None:
+def assert_not_allowed(
+    cli: Runner, store: StoreHandle, *args: str, said: str = ""
+) -> None:
     before = store.read_bytes()
 
     result = cli(*args)
@@ -38,13 +42,13 @@ def assert_not_allowed(cli: Runner, store: Path, *args: str, said: str = "") -> 
 
 
 def test_a_tutor_cannot_give_feedback_on_another_tutors_session(
-    cli: Runner, two_tutors: Path
+    cli: Runner, two_tutors: StoreHandle
 ) -> None:
     assert_not_allowed(cli, two_tutors, "--as", "t1", *give("t0-0"), said="t0")
 
 
 def test_a_tutor_cannot_amend_another_tutors_feedback(
-    cli: Runner, two_tutors: Path
+    cli: Runner, two_tutors: StoreHandle
 ) -> None:
     assert cli("--as", "t0", *give("t0-0")).code == 0
 
@@ -54,7 +58,7 @@ def test_a_tutor_cannot_amend_another_tutors_feedback(
 
 
 def test_a_tutor_cannot_mark_another_tutors_session_unattended(
-    cli: Runner, two_tutors: Path
+    cli: Runner, two_tutors: StoreHandle
 ) -> None:
     assert_not_allowed(
         cli, two_tutors, "--as", "t1", "mark-unattended", "t0-0", "--yes", "--no-input"
@@ -62,7 +66,7 @@ def test_a_tutor_cannot_mark_another_tutors_session_unattended(
 
 
 def test_an_admin_cannot_give_feedback_on_a_tutors_session(
-    cli: Runner, two_tutors: Path
+    cli: Runner, two_tutors: StoreHandle
 ) -> None:
     assert_not_allowed(cli, two_tutors, "--as", "olga", *give("t0-0"))
 
@@ -94,7 +98,10 @@ def test_an_admin_cannot_give_feedback_on_a_tutors_session(
     ids=["unattended", "not-completed"],
 )
 def test_a_locked_session_cannot_be_changed_even_by_its_tutor(
-    cli: Runner, two_tutors: Path, lock: tuple[str, ...], command: tuple[str, ...]
+    cli: Runner,
+    two_tutors: StoreHandle,
+    lock: tuple[str, ...],
+    command: tuple[str, ...],
 ) -> None:
     locked = cli("--as", "t0", *lock)
     assert locked.code == 0, locked.stderr
@@ -112,12 +119,12 @@ def test_a_locked_session_cannot_be_changed_even_by_its_tutor(
     ids=["all", "other-tutor", "csv"],
 )
 def test_a_tutor_cannot_run_admin_only_stats(
-    cli: Runner, two_tutors: Path, command: tuple[str, ...]
+    cli: Runner, two_tutors: StoreHandle, command: tuple[str, ...]
 ) -> None:
     assert_not_allowed(cli, two_tutors, "--as", "t0", *command, said="admin")
 
 
-def test_an_admin_can_run_them(cli: Runner, two_tutors: Path) -> None:
+def test_an_admin_can_run_them(cli: Runner, two_tutors: StoreHandle) -> None:
     result = cli("--as", "olga", "stats", "--all", "--format", "json")
 
     assert result.code == 0, result.stderr
@@ -126,7 +133,7 @@ def test_an_admin_can_run_them(cli: Runner, two_tutors: Path) -> None:
 
 @pytest.mark.parametrize("command", ["pending", "sessions"])
 def test_a_tutor_sees_only_their_own_sessions(
-    cli: Runner, two_tutors: Path, command: str
+    cli: Runner, two_tutors: StoreHandle, command: str
 ) -> None:
     mine = cli("--as", "t1", command, "--json")
 
@@ -137,7 +144,7 @@ def test_a_tutor_sees_only_their_own_sessions(
 
 
 def test_no_option_shows_another_tutors_pending_list(
-    cli: Runner, two_tutors: Path
+    cli: Runner, two_tutors: StoreHandle
 ) -> None:
     result = cli("--as", "t1", "pending", "--tutor", "t0")
 
@@ -145,7 +152,7 @@ def test_no_option_shows_another_tutors_pending_list(
 
 
 def test_a_tutor_who_never_taught_a_student_cannot_read_their_stats(
-    cli: Runner, two_tutors: Path, tmp_path: Path
+    cli: Runner, two_tutors: StoreHandle, tmp_path: Path
 ) -> None:
     (tmp_path / "new.json").write_text(
         json.dumps({"students": [{"id": "ST-NEW", "name": "New"}]})
@@ -156,7 +163,7 @@ def test_a_tutor_who_never_taught_a_student_cannot_read_their_stats(
 
 
 def test_the_focus_and_notes_never_reach_a_student_report(
-    cli: Runner, two_tutors: Path, tmp_path: Path
+    cli: Runner, two_tutors: StoreHandle, tmp_path: Path
 ) -> None:
     given = cli(
         "--as",
@@ -205,7 +212,9 @@ def feedback_file(folder: Path, session: str) -> Path:
     return path
 
 
-def assert_batch_refused(cli: Runner, store: Path, tutor: str, batch: Path) -> str:
+def assert_batch_refused(
+    cli: Runner, store: StoreHandle, tutor: str, batch: Path
+) -> str:
     before = store.read_bytes()
 
     result = cli("--as", tutor, "give", "--no-input", "--from", str(batch))
@@ -217,7 +226,7 @@ def assert_batch_refused(cli: Runner, store: Path, tutor: str, batch: Path) -> s
 
 
 def test_a_batch_cannot_give_feedback_on_another_tutors_session(
-    cli: Runner, two_tutors: Path, tmp_path: Path
+    cli: Runner, two_tutors: StoreHandle, tmp_path: Path
 ) -> None:
     said = assert_batch_refused(cli, two_tutors, "t1", feedback_file(tmp_path, "t0-0"))
 
@@ -225,7 +234,7 @@ def test_a_batch_cannot_give_feedback_on_another_tutors_session(
 
 
 def test_a_batch_cannot_change_a_locked_session(
-    cli: Runner, two_tutors: Path, tmp_path: Path
+    cli: Runner, two_tutors: StoreHandle, tmp_path: Path
 ) -> None:
     locked = cli("--as", "t0", "mark-unattended", "t0-0", "--yes", "--no-input")
     assert locked.code == 0, locked.stderr
@@ -236,7 +245,7 @@ def test_a_batch_cannot_change_a_locked_session(
 
 
 def test_a_tutor_sees_only_their_own_sessions_with_a_shared_student(
-    cli: Runner, two_tutors: Path
+    cli: Runner, two_tutors: StoreHandle
 ) -> None:
     result = cli("--as", "t1", "sessions", "--student", "ST-0", "--json")
 
@@ -245,7 +254,7 @@ def test_a_tutor_sees_only_their_own_sessions_with_a_shared_student(
 
 
 def test_a_tutor_cannot_write_admin_only_stats_to_a_file(
-    cli: Runner, two_tutors: Path, tmp_path: Path
+    cli: Runner, two_tutors: StoreHandle, tmp_path: Path
 ) -> None:
     export = tmp_path / "all.csv"
 

@@ -20,7 +20,9 @@ import pytest
 
 from fbcli.rules.model import Feedback, PlanChange, parse_time
 from fbcli.store import open_store
-from tests.conftest import Runner
+from tests.conftest import Runner, StoreHandle
+
+pytestmark = pytest.mark.every_backend
 
 FOCUS = "Zq-focus-7731"
 NOTE = "tutor-only-note-5120"
@@ -200,7 +202,7 @@ PLAN = [
 
 
 @pytest.fixture
-def school(cli: Runner, store_path: Path, tmp_path: Path) -> Path:
+def school(cli: Runner, store_path: StoreHandle, tmp_path: Path) -> StoreHandle:
     export = tmp_path / "export.json"
     export.write_text(json.dumps(EXPORT))
     assert cli("init").code == 0
@@ -260,7 +262,7 @@ ANA_ALL_TIME = {
 }
 
 
-def test_a_tutor_sees_their_own_figures(cli: Runner, school: Path) -> None:
+def test_a_tutor_sees_their_own_figures(cli: Runner, school: StoreHandle) -> None:
     document = stats_json(cli, "--as", "ana", "stats")
 
     assert document["version"] == 1
@@ -268,7 +270,9 @@ def test_a_tutor_sees_their_own_figures(cli: Runner, school: Path) -> None:
     assert document["tutors"] == [ANA_ALL_TIME]
 
 
-def test_the_period_is_inclusive_on_session_start(cli: Runner, school: Path) -> None:
+def test_the_period_is_inclusive_on_session_start(
+    cli: Runner, school: StoreHandle
+) -> None:
     document = stats_json(
         cli, "--as", "ana", "stats", "--since", "2026-11-01", "--until", "2026-11-29"
     )
@@ -285,7 +289,7 @@ def test_the_period_is_inclusive_on_session_start(cli: Runner, school: Path) -> 
     assert ana["feedback"]["median_hours_to_feedback"] == 2.0
 
 
-def test_an_admin_sees_every_tutor(cli: Runner, school: Path) -> None:
+def test_an_admin_sees_every_tutor(cli: Runner, school: StoreHandle) -> None:
     document = stats_json(cli, "--as", "olga", "stats", "--all")
 
     tutors = {t["tutor"]: t for t in document["tutors"]}
@@ -295,7 +299,7 @@ def test_an_admin_sees_every_tutor(cli: Runner, school: Path) -> None:
     assert tutors["ben"]["tech_issues"]["total"] == 1
 
 
-def test_an_admin_sees_one_tutor_by_name(cli: Runner, school: Path) -> None:
+def test_an_admin_sees_one_tutor_by_name(cli: Runner, school: StoreHandle) -> None:
     document = stats_json(cli, "--as", "olga", "stats", "--tutor", "Ben Okafor")
 
     assert [t["tutor"] for t in document["tutors"]] == ["ben"]
@@ -312,7 +316,7 @@ def test_an_admin_sees_one_tutor_by_name(cli: Runner, school: Path) -> None:
     ],
 )
 def test_a_tutor_is_refused_what_is_not_theirs(
-    cli: Runner, school: Path, args: tuple[str, ...]
+    cli: Runner, school: StoreHandle, args: tuple[str, ...]
 ) -> None:
     result = cli("--as", "ben", "stats", *args)
 
@@ -330,7 +334,9 @@ def test_a_tutor_is_refused_what_is_not_theirs(
         pytest.param("ana silva", id="name-in-another-case"),
     ],
 )
-def test_a_tutor_may_name_themselves(cli: Runner, school: Path, name: str) -> None:
+def test_a_tutor_may_name_themselves(
+    cli: Runner, school: StoreHandle, name: str
+) -> None:
     document = stats_json(cli, "--as", "ana", "stats", "--tutor", name)
 
     assert document["tutors"] == [ANA_ALL_TIME]
@@ -345,7 +351,7 @@ def test_a_tutor_may_name_themselves(cli: Runner, school: Path, name: str) -> No
     ],
 )
 def test_unknown_names_are_not_found_with_close_matches(
-    cli: Runner, school: Path, args: tuple[str, ...], suggestion: str
+    cli: Runner, school: StoreHandle, args: tuple[str, ...], suggestion: str
 ) -> None:
     result = cli("--as", "olga", "stats", *args)
 
@@ -364,14 +370,16 @@ def test_unknown_names_are_not_found_with_close_matches(
     ],
 )
 def test_bad_command_lines_exit_2(
-    cli: Runner, school: Path, args: tuple[str, ...]
+    cli: Runner, school: StoreHandle, args: tuple[str, ...]
 ) -> None:
     result = cli("--as", "olga", "stats", *args)
 
     assert result.code == 2
 
 
-def test_student_figures_for_a_tutor_who_taught_them(cli: Runner, school: Path) -> None:
+def test_student_figures_for_a_tutor_who_taught_them(
+    cli: Runner, school: StoreHandle
+) -> None:
     document = stats_json(cli, "--as", "ben", "stats", "--student", "ST-1")
 
     assert document["kind"] == "student"
@@ -402,7 +410,7 @@ def test_student_figures_for_a_tutor_who_taught_them(cli: Runner, school: Path) 
 
 
 def test_tutor_csv_has_one_row_per_tutor_and_neutralises_formulas(
-    cli: Runner, school: Path
+    cli: Runner, school: StoreHandle
 ) -> None:
     result = cli("--as", "olga", "stats", "--all", "--format", "csv")
 
@@ -414,7 +422,7 @@ def test_tutor_csv_has_one_row_per_tutor_and_neutralises_formulas(
     assert rows[1]["tech_issues_by_platform"] == '\'=HYPERLINK("http://x") 1/1'
 
 
-def test_student_csv_has_one_row_per_session(cli: Runner, school: Path) -> None:
+def test_student_csv_has_one_row_per_session(cli: Runner, school: StoreHandle) -> None:
     result = cli("--as", "olga", "stats", "--student", "ST-1", "--format", "csv")
 
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -442,7 +450,7 @@ def test_student_csv_has_one_row_per_session(cli: Runner, school: Path) -> None:
     ],
 )
 def test_no_student_view_shows_the_focus_or_a_note(
-    cli: Runner, school: Path, args: tuple[str, ...]
+    cli: Runner, school: StoreHandle, args: tuple[str, ...]
 ) -> None:
     result = cli("--as", "olga", *args)
 
@@ -452,7 +460,7 @@ def test_no_student_view_shows_the_focus_or_a_note(
 
 
 def test_the_student_report_has_goals_levels_and_comments(
-    cli: Runner, school: Path
+    cli: Runner, school: StoreHandle
 ) -> None:
     result = cli("--as", "ana", "stats", "--student", "Lea Martin", "--for-student")
 
@@ -465,7 +473,7 @@ def test_the_student_report_has_goals_levels_and_comments(
 
 
 def test_output_is_written_once_and_never_replaced_without_force(
-    cli: Runner, school: Path, tmp_path: Path
+    cli: Runner, school: StoreHandle, tmp_path: Path
 ) -> None:
     target = tmp_path / "nov.csv"
 
@@ -496,7 +504,7 @@ def test_output_is_written_once_and_never_replaced_without_force(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".nov")) == []
 
 
-def test_the_table_shows_marks_and_charts(cli: Runner, school: Path) -> None:
+def test_the_table_shows_marks_and_charts(cli: Runner, school: StoreHandle) -> None:
     result = cli("--as", "ana", "stats")
 
     assert result.code == 0
@@ -505,7 +513,9 @@ def test_the_table_shows_marks_and_charts(cli: Runner, school: Path) -> None:
     assert "●" in result.stdout
 
 
-def test_the_student_table_draws_levels_and_progress(cli: Runner, school: Path) -> None:
+def test_the_student_table_draws_levels_and_progress(
+    cli: Runner, school: StoreHandle
+) -> None:
     result = cli("--as", "olga", "stats", "--student", "ST-1")
 
     assert result.code == 0
@@ -514,7 +524,7 @@ def test_the_student_table_draws_levels_and_progress(cli: Runner, school: Path) 
     assert "Plan coverage: 1 of 2 goals" in result.stdout
 
 
-def test_stats_json_does_not_import_rich(school: Path) -> None:
+def test_stats_json_does_not_import_rich(school: StoreHandle) -> None:
     code = (
         "import sys; from fbcli.cli import run; "
         "code = run(['--as', 'ana', 'stats', '--format', 'json']); "
@@ -533,7 +543,9 @@ def test_stats_json_does_not_import_rich(school: Path) -> None:
     assert done.stderr.endswith("[]")
 
 
-def test_every_demo_tutors_sessions_add_up(cli: Runner, demo_store: Path) -> None:
+def test_every_demo_tutors_sessions_add_up(
+    cli: Runner, demo_store: StoreHandle
+) -> None:
     document = stats_json(cli, "--as", "olga", "stats", "--all")
 
     tutors = {t["tutor"]: t["sessions"] for t in document["tutors"]}
@@ -553,7 +565,7 @@ def test_every_demo_tutors_sessions_add_up(cli: Runner, demo_store: Path) -> Non
 )
 @pytest.mark.parametrize("columns", [80, 100])
 def test_demo_tables_fit_the_terminal_without_cutting_words(
-    cli_process: Runner, demo_store: Path, args: tuple[str, ...], columns: int
+    cli_process: Runner, demo_store: StoreHandle, args: tuple[str, ...], columns: int
 ) -> None:
     result = cli_process(*args, extra_env={"COLUMNS": str(columns)})
 
@@ -564,7 +576,7 @@ def test_demo_tables_fit_the_terminal_without_cutting_words(
 
 def one_tutors_run(
     cli: Runner,
-    store_path: Path,
+    store_path: StoreHandle,
     tmp_path: Path,
     count: int,
     badges: set[int],
@@ -639,7 +651,7 @@ def one_tutors_run(
 )
 def test_band_marks_at_and_beyond_the_edges(
     cli: Runner,
-    store_path: Path,
+    store_path: StoreHandle,
     tmp_path: Path,
     count: int,
     badges: set[int],
@@ -663,7 +675,7 @@ def test_band_marks_at_and_beyond_the_edges(
     assert table.count("within") == 2 - len(marks)
 
 
-def test_json_is_the_same_as_format_json(cli: Runner, school: Path) -> None:
+def test_json_is_the_same_as_format_json(cli: Runner, school: StoreHandle) -> None:
     short = cli("--as", "ana", "stats", "--json")
     long = cli("--as", "ana", "stats", "--format", "json")
 
@@ -673,7 +685,7 @@ def test_json_is_the_same_as_format_json(cli: Runner, school: Path) -> None:
 
 
 def test_the_student_report_goes_to_a_file_once(
-    cli: Runner, school: Path, tmp_path: Path
+    cli: Runner, school: StoreHandle, tmp_path: Path
 ) -> None:
     report = tmp_path / "lea.md"
     args = ("--as", "ana", "stats", "--student", "ST-1", "--for-student")
@@ -691,7 +703,7 @@ def test_the_student_report_goes_to_a_file_once(
 
 
 def test_a_student_without_an_award_for_10_sessions_is_shown(
-    cli: Runner, store_path: Path, tmp_path: Path
+    cli: Runner, store_path: StoreHandle, tmp_path: Path
 ) -> None:
     one_tutors_run(cli, store_path, tmp_path, 12, {0}, {1})
 

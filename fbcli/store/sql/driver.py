@@ -121,6 +121,9 @@ class Database:
                 self.connection.execute(
                     "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
                 )
+            else:
+                # Held from the read to the commit, as on the file.
+                self.connection.execute(WRITERS_LOCK_SQL, {"key": WRITERS_LOCK})
 
     def lock_writers(self) -> None:
         """Wait for other fbcli writers to finish (PostgreSQL; SQLite did at begin)."""
@@ -215,6 +218,9 @@ def _connect_sqlite(
     elif not path.parent.is_dir():
         raise StoreError(f"cannot open the store: folder {path.parent} does not exist")
     mode = "rwc" if create else "rw"
+    if create and not path.exists():
+        # Students' personal data: readable by its owner only, as the file is.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
         connection = sqlite3.connect(
             f"file:{quote(str(path))}?mode={mode}",
@@ -264,7 +270,8 @@ def _connect_postgresql(target: Target, *, lock_timeout: float) -> Database:
             target.url, connect_timeout=max(2, round(lock_timeout)), autocommit=True
         )
         # Waiting for another command's lock gives up as the file store's does.
-        connection.execute(f"SET lock_timeout = {int(lock_timeout * 1000)}")
+        # 0 would mean no limit at all to PostgreSQL.
+        connection.execute(f"SET lock_timeout = {max(1, int(lock_timeout * 1000))}")
         connection.autocommit = False
     except psycopg.Error as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else ""
