@@ -13,9 +13,13 @@ BACKFILL_TUTOR, none with feedback yet: a term's backlog that the tutor then
 gives in one ``fbcli give --from`` file (``fbcli give`` accepts feedback only
 from a session's own tutor, so one file is one tutor's sessions).
 
-Run ``python -m bench.generate N [--backfill R] [--out PATH]`` to write one;
-the runner keeps generated stores under ``bench/stores/``, keyed by N, R, seed
-and ``GENERATOR_VERSION``.
+The same records go into a JSON file, a SQLite file or a PostgreSQL schema
+of their own (``fbcli_bench_N``), through ``open_store`` as fbcli writes them.
+
+Run ``python -m bench.generate N [--backend B] [--backfill R] [--out PATH]``
+to write one; the runner keeps generated stores under ``bench/stores/``, keyed
+by N, R, seed and ``GENERATOR_VERSION`` (a schema's comment carries the same
+key, so a schema made by another generator version is rebuilt).
 """
 
 from __future__ import annotations
@@ -23,10 +27,13 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import sys
+import time
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -54,6 +61,13 @@ FEEDBACK_PER_SESSION = 0.9
 ADMIN = "admin"
 BACKFILL_TUTOR = "t-backfill"
 STORES = Path(__file__).resolve().parent / "stores"
+BACKENDS = ("json", "sqlite", "postgresql")
+PG_SERVER = os.environ.get(
+    "FBCLI_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+# A database store of more sessions than this is written in blocks of this many
+# sessions (and their feedback), one transaction each; a smaller one in one.
+BLOCK = 1_000_000
 
 NOT_COMPLETED_SHARE = 0.08
 AMENDED_SHARE = 0.03
@@ -193,30 +207,298 @@ def store_name(sessions: int, seed: int = SEED, backfill: int = 0) -> str:
     return f"n{sessions}{extra}-seed{seed}-g{GENERATOR_VERSION}-s{SCHEMA_VERSION}"
 
 
+@dataclass
+class School:
+    """Every record of a generated store, in the order the store is given them."""
+
+    tutors: list[Tutor]
+    students: list[Student]
+    sessions: list[Session]
+    plan_changes: list[PlanChange]
+    feedback: list[Feedback]
+    manifest: Manifest
+
+
+@dataclass
+class Made:
+    """How long a cached store took to make, kept beside it."""
+
+    backend: str
+    build_seconds: float
+    write_seconds: float
+    made_at: str
+    # The peak resident set of the process that made it, so far (MB).
+    peak_mb: float = 0.0
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(asdict(self), option=orjson.OPT_INDENT_2)
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> Made:
+        return cls(**orjson.loads(raw))
+
+
 def cached_store(
     sessions: int, seed: int = SEED, backfill: int = 0, stores: Path = STORES
 ) -> tuple[Path, Manifest]:
-    """The store of ``sessions`` sessions in ``stores``, generated if missing."""
+    """The JSON store of ``sessions`` sessions in ``stores``, generated if missing."""
     name = store_name(sessions, seed, backfill)
     path = stores / f"{name}.json"
-    manifest_path = stores / f"{name}.manifest.json"
-    if path.is_file() and manifest_path.is_file():
-        return path, Manifest.from_json(manifest_path.read_bytes())
+    if path.is_file() and manifest_path(stores, name).is_file():
+        return path, read_manifest(stores, name)
     stores.mkdir(parents=True, exist_ok=True)
     temp = stores / f".{name}.{os.getpid()}.json"
     temp.unlink(missing_ok=True)
-    manifest = generate(temp, sessions, seed, backfill)
-    manifest_path.write_bytes(manifest.to_json())
+    built = timed_build(sessions, seed, backfill)
+    started = time.perf_counter()
+    write(str(temp), built.school)
+    keep(stores, name, "json", built, time.perf_counter() - started)
     temp.replace(path)
     for leftover in stores.glob(f".{name}.{os.getpid()}.json*"):
         leftover.unlink()
-    return path, manifest
+    return path, built.school.manifest
+
+
+def cached_sqlite(
+    sessions: int, seed: int = SEED, backfill: int = 0, stores: Path = STORES
+) -> tuple[str, Manifest]:
+    """A SQLite store (its sqlite:/// URL) in ``stores``, generated if missing."""
+    name = store_name(sessions, seed, backfill)
+    path = (stores / f"{name}.db").resolve()
+    if path.is_file() and manifest_path(stores, name).is_file():
+        return sqlite_url(path), read_manifest(stores, name)
+    stores.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{name}.{os.getpid()}.db")
+    for leftover in stores.glob(f"{temp.name}*"):
+        leftover.unlink()
+    built = timed_build(sessions, seed, backfill)
+    started = time.perf_counter()
+    write(sqlite_url(temp), built.school)
+    keep(stores, name, "sqlite", built, time.perf_counter() - started)
+    temp.replace(path)
+    for leftover in stores.glob(f"{temp.name}*"):
+        leftover.unlink()
+    return sqlite_url(path), built.school.manifest
+
+
+def cached_postgresql(
+    server: str,
+    sessions: int,
+    seed: int = SEED,
+    backfill: int = 0,
+    stores: Path = STORES,
+) -> tuple[str, Manifest]:
+    """A store in a schema of its own on ``server`` (its URL), generated if missing.
+
+    The schema's comment names the store it holds (``store_name``: size, seed,
+    generator and schema versions), so a schema of an older generator is
+    rebuilt. A new one is written under another name and renamed in place.
+    """
+    import psycopg
+
+    name = store_name(sessions, seed, backfill)
+    schema = schema_name(sessions, seed, backfill)
+    if pg_marker(server, schema) == name and manifest_path(stores, name).is_file():
+        return schema_url(server, schema), read_manifest(stores, name)
+    stores.mkdir(parents=True, exist_ok=True)
+    building = f"{schema}_new"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA IF EXISTS {building} CASCADE")
+        connection.execute(f"CREATE SCHEMA {building}")
+    built = timed_build(sessions, seed, backfill)
+    started = time.perf_counter()
+    write(schema_url(server, building), built.school)
+    with psycopg.connect(server) as connection:
+        connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        connection.execute(f"ALTER SCHEMA {building} RENAME TO {schema}")
+        connection.execute(f"COMMENT ON SCHEMA {schema} IS '{name}'")
+    analyze(server, schema)
+    keep(stores, name, "postgresql", built, time.perf_counter() - started)
+    return schema_url(server, schema), built.school.manifest
+
+
+def made(
+    stores: Path, sessions: int, backend: str, backfill: int = 0, seed: int = SEED
+) -> Made | None:
+    """How long the cached store took to make, if it says."""
+    path = stores / f"{store_name(sessions, seed, backfill)}.{backend}.made.json"
+    return Made.from_json(path.read_bytes()) if path.is_file() else None
+
+
+def manifest_path(stores: Path, name: str) -> Path:
+    return stores / f"{name}.manifest.json"
+
+
+def read_manifest(stores: Path, name: str) -> Manifest:
+    return Manifest.from_json(manifest_path(stores, name).read_bytes())
+
+
+@dataclass
+class Built:
+    school: School
+    seconds: float
+
+
+def timed_build(sessions: int, seed: int, backfill: int) -> Built:
+    started = time.perf_counter()
+    school = build(sessions, seed, backfill)
+    return Built(school, time.perf_counter() - started)
+
+
+def keep(stores: Path, name: str, backend: str, built: Built, written: float) -> None:
+    """Keep the manifest (the same for every backend) and how long this one took."""
+    manifest_path(stores, name).write_bytes(built.school.manifest.to_json())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    record = Made(
+        backend,
+        round(built.seconds, 2),
+        round(written, 2),
+        format_time(datetime.now(UTC)),
+        round(peak),
+    )
+    (stores / f"{name}.{backend}.made.json").write_bytes(record.to_json())
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.resolve()}"
+
+
+def schema_name(sessions: int, seed: int = SEED, backfill: int = 0) -> str:
+    extra = f"_b{backfill}" if backfill else ""
+    other = f"_seed{seed}" if seed != SEED else ""
+    return f"fbcli_bench_{sessions}{extra}{other}"
+
+
+def schema_url(server: str, schema: str) -> str:
+    separator = "&" if "?" in server else "?"
+    return f"{server}{separator}options=-csearch_path%3D{schema}"
+
+
+def pg_marker(server: str, schema: str) -> str | None:
+    """The comment on ``schema`` (the store it holds), or None without one."""
+    import psycopg
+
+    with psycopg.connect(server) as connection:
+        row = connection.execute(
+            "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace "
+            "WHERE nspname = %s",
+            (schema,),
+        ).fetchone()
+    return None if row is None else row[0]
+
+
+def pg_tables(connection: Any, schema: str) -> list[str]:
+    rows = connection.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename",
+        (schema,),
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def analyze(server: str, schema: str) -> None:
+    """Gather the planner's statistics, as autovacuum would after a bulk load."""
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as connection:
+        for table in pg_tables(connection, schema):
+            connection.execute(f"ANALYZE {schema}.{table}")
+
+
+def pg_size(server: str, schema: str) -> int:
+    """Bytes of every table in ``schema``, indexes and TOAST included."""
+    import psycopg
+
+    with psycopg.connect(server) as connection:
+        row = connection.execute(
+            "SELECT coalesce(sum(pg_total_relation_size(format('%%I.%%I', "
+            "schemaname, tablename)::regclass)), 0) FROM pg_tables "
+            "WHERE schemaname = %s",
+            (schema,),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def copy_schema(server: str, source: str, target: str) -> str:
+    """A copy of the store in ``source`` as ``target`` (replaced); its URL.
+
+    fbcli makes the empty tables, so the copy has its indexes and constraints;
+    the rows then go across inside the server, numbering included.
+    """
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA IF EXISTS {target} CASCADE")
+        connection.execute(f"CREATE SCHEMA {target}")
+    url = schema_url(server, target)
+    with open_store(url, create=True):
+        pass
+    with psycopg.connect(server) as connection:
+        for table in ("tutors", "students", "sessions", "feedback", "plan_changes"):
+            rows = connection.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
+                (source, table),
+            ).fetchall()
+            columns = ", ".join(f'"{row[0]}"' for row in rows)
+            connection.execute(
+                f"INSERT INTO {target}.{table} ({columns}) OVERRIDING SYSTEM VALUE "
+                f"SELECT {columns} FROM {source}.{table}"
+            )
+            connection.execute(
+                f"SELECT setval(pg_get_serial_sequence('{target}.{table}', 'seq'), "
+                f"coalesce((SELECT max(seq) FROM {target}.{table}), 0) + 1, false)"
+            )
+    analyze(server, target)
+    return url
+
+
+def drop_schema(server: str, schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 def generate(
     path: Path, sessions: int, seed: int = SEED, backfill: int = 0
 ) -> Manifest:
     """Write a new store of ``sessions`` sessions at ``path``; say what is in it."""
+    school = build(sessions, seed, backfill)
+    write(str(path), school)
+    return school.manifest
+
+
+def write(location: str, school: School, block: int = BLOCK) -> None:
+    """Write ``school`` into a new store at ``location`` (a path or a database URL).
+
+    A database store of more than ``block`` sessions is written in several
+    transactions, ``block`` sessions with their feedback at a time, so that
+    the rows waiting for a commit stay few.
+    """
+    if "://" not in location or len(school.sessions) <= block:
+        with open_store(location, create=True) as store:
+            store.put_tutors(school.tutors)
+            store.put_students(school.students)
+            store.put_sessions(school.sessions)
+            store.add_plan_changes(school.plan_changes)
+            store.add_feedback(school.feedback)
+        return
+    with open_store(location, create=True) as store:
+        store.put_tutors(school.tutors)
+        store.put_students(school.students)
+        store.add_plan_changes(school.plan_changes)
+    place = {session.id: i // block for i, session in enumerate(school.sessions)}
+    given: dict[int, list[Feedback]] = {}
+    for item in school.feedback:
+        given.setdefault(place[item.session], []).append(item)
+    for number, start in enumerate(range(0, len(school.sessions), block)):
+        with open_store(location, write=True) as store:
+            store.put_sessions(school.sessions[start : start + block])
+            store.add_feedback(given.get(number, []))
+
+
+def build(sessions: int, seed: int = SEED, backfill: int = 0) -> School:
+    """Every record of a store of ``sessions`` sessions, and what is in it."""
     rnd = random.Random(seed)
     goals = school.goals()
     rubric = school.rubric()
@@ -248,13 +530,6 @@ def generate(
     if backlog:
         tutors.append(Tutor(BACKFILL_TUTOR, "Backfill Tutor", "backfill@fluentify.com"))
 
-    with open_store(str(path), create=True) as store:
-        store.put_tutors(tutors)
-        store.put_students(students)
-        store.put_sessions(lessons + backlog)
-        store.add_plan_changes(changes)
-        store.add_feedback(feedback)
-
     manifest = Manifest(
         sessions=len(lessons) + len(backlog),
         seed=seed,
@@ -267,7 +542,7 @@ def generate(
     )
     describe_for_benchmarks(rnd, manifest, lessons, feedback, plans)
     manifest.backfill = [(s.id, plans[s.student].at(NOW)[0]) for s in backlog]
-    return manifest
+    return School(tutors, students, lessons + backlog, changes, feedback, manifest)
 
 
 def person_name(rnd: random.Random) -> str:
@@ -476,21 +751,75 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sessions", type=int)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--backfill", type=int, default=0)
-    parser.add_argument("--out", type=Path, help="write here instead of the cache")
+    parser.add_argument(
+        "--backend", choices=BACKENDS, default="json", help="the kind of store"
+    )
+    parser.add_argument(
+        "--server", default=PG_SERVER, help="the PostgreSQL server (postgresql)"
+    )
+    parser.add_argument("--stores", type=Path, default=STORES, help="the cache")
+    parser.add_argument(
+        "--out", type=Path, help="write a JSON store here instead of the cache"
+    )
     options = parser.parse_args(argv)
-    if options.out is None:
-        path, manifest = cached_store(options.sessions, options.seed, options.backfill)
-    else:
+    where: object
+    if options.out is not None:
         manifest = generate(
             options.out, options.sessions, options.seed, options.backfill
         )
-        path = options.out
+        where = options.out
+    else:
+        where, manifest = cached(
+            options.backend,
+            options.sessions,
+            seed=options.seed,
+            backfill=options.backfill,
+            stores=options.stores,
+            server=options.server,
+        )
     sys.stdout.write(
-        f"{path}: {manifest.sessions} sessions, {manifest.feedback} feedback, "
+        f"{where}: {manifest.sessions} sessions, {manifest.feedback} feedback, "
         f"{manifest.plan_changes} plan changes, {manifest.students} students, "
         f"{manifest.tutors} tutors\n"
     )
     return 0
+
+
+def cached(
+    backend: str,
+    sessions: int,
+    *,
+    seed: int = SEED,
+    backfill: int = 0,
+    stores: Path = STORES,
+    server: str = PG_SERVER,
+) -> tuple[str, Manifest]:
+    """The cached store of one backend (its location), generated if missing."""
+    if backend == "json":
+        path, manifest = cached_store(sessions, seed, backfill, stores)
+        return str(path), manifest
+    if backend == "sqlite":
+        return cached_sqlite(sessions, seed, backfill, stores)
+    return cached_postgresql(server, sessions, seed, backfill, stores)
+
+
+def is_cached(
+    backend: str,
+    sessions: int,
+    *,
+    seed: int = SEED,
+    backfill: int = 0,
+    stores: Path = STORES,
+    server: str = PG_SERVER,
+) -> bool:
+    name = store_name(sessions, seed, backfill)
+    if not manifest_path(stores, name).is_file():
+        return False
+    if backend == "json":
+        return (stores / f"{name}.json").is_file()
+    if backend == "sqlite":
+        return (stores / f"{name}.db").is_file()
+    return pg_marker(server, schema_name(sessions, seed, backfill)) == name
 
 
 if __name__ == "__main__":

@@ -16,11 +16,13 @@ import argparse
 import csv
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,6 +48,7 @@ PACKAGES = (
     "prompt_toolkit",
     "fasteners",
     "platformdirs",
+    "psycopg",
 )
 TYPER_RELEASES = ("0.28.0", "0.29.2")
 BATCH_STORE = 10_000
@@ -55,6 +58,15 @@ LOOP_GIVES = 100
 MB = 1024 * 1024
 
 FLOOR = "import typer, tinydb"
+BACKEND_NAMES = {"json": "JSON", "sqlite": "SQLite", "postgresql": "PostgreSQL"}
+# Store sizes each backend runs at by default; the JSON file stops at 100,000.
+DEFAULT_SIZES = {
+    "json": (1_000, 10_000, 100_000),
+    "sqlite": (100_000, 1_000_000),
+    "postgresql": (100_000, 1_000_000),
+}
+QUICK_BACKENDS = ("json", "sqlite")
+JSON_LARGEST = 100_000
 
 
 class CaseFailed(Exception):
@@ -81,6 +93,7 @@ class Case:
     check: Callable[[bytes], None] | None = None
     samples: list[Sample] = field(default_factory=list)
     unavailable: str = ""
+    backend: str = "json"
 
     @property
     def median(self) -> float:
@@ -89,6 +102,17 @@ class Case:
     @property
     def peak_mb(self) -> float:
         return max(s.peak_kb for s in self.samples) / 1024
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A store a case reads: made in this run (timed) or found in the cache."""
+
+    backend: str
+    sessions: int
+    backfill: int
+    made: generate.Made | None
+    sample: Sample | None  # the generating process, when made in this run
 
 
 @dataclass
@@ -104,6 +128,13 @@ class Bench:
     loads: list[float] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)
     batches: list[tuple[int, Callable[[int], list[str]]]] = field(default_factory=list)
+    server: str = generate.PG_SERVER
+    generated: list[Generated] = field(default_factory=list)
+    # Bytes each store takes, by (backend, sessions).
+    store_bytes: dict[tuple[str, int], int] = field(default_factory=dict)
+    # PostgreSQL schemas made for this run only, dropped at its end.
+    scratch: list[str] = field(default_factory=list)
+    database_notes: list[str] = field(default_factory=list)
 
     def case(self, key: str) -> Case | None:
         return next((c for c in self.cases if c.key == key), None)
@@ -287,8 +318,142 @@ def add_typer_releases(bench: Bench) -> None:
         )
 
 
+def prepare_store(
+    bench: Bench, backend: str, size: int, backfill: int = 0
+) -> tuple[str, Manifest]:
+    """The cached store (its location), generated first in a timed process if missing."""
+    sample = None
+    if not generate.is_cached(
+        backend, size, backfill=backfill, stores=bench.stores, server=bench.server
+    ):
+        extra = f" + {backfill:,} backlog" if backfill else ""
+        print(
+            f"  generating {backend} store of {size:,} sessions{extra}", file=sys.stderr
+        )
+        argv = [
+            sys.executable,
+            "-m",
+            "bench.generate",
+            str(size),
+            "--backend",
+            backend,
+            "--backfill",
+            str(backfill),
+            "--stores",
+            str(bench.stores),
+            "--server",
+            bench.server,
+        ]
+        env = {**bench.env, "PYTHONPATH": str(BENCH.parent)}
+        sample, _ = run_process(argv, env, bench.work)
+    location, manifest = generate.cached(
+        backend, size, backfill=backfill, stores=bench.stores, server=bench.server
+    )
+    if not any(
+        (g.backend, g.sessions, g.backfill) == (backend, size, backfill)
+        for g in bench.generated
+    ):
+        made = generate.made(bench.stores, size, backend, backfill)
+        bench.generated.append(Generated(backend, size, backfill, made, sample))
+    return location, manifest
+
+
+def add_database_size(bench: Bench, backend: str, size: int) -> None:
+    """pending, show, give and stats on a SQLite file or a PostgreSQL schema.
+
+    Reads use the store as generated (SQLite: a copy in the work folder); give
+    runs on a working copy made once, untimed, on a different pending session
+    each run, so each run gives feedback on a session still pending.
+    """
+    location, manifest = prepare_store(bench, backend, size)
+    name = BACKEND_NAMES[backend]
+    if backend == "sqlite":
+        cached = Path(location.removeprefix("sqlite:///"))
+        bench.store_bytes[(backend, size)] = cached.stat().st_size
+        folder = bench.work / f"{backend}-n{size}"
+        folder.mkdir(exist_ok=True)
+        for copy in ("read.db", "give.db"):
+            shutil.copyfile(cached, folder / copy)
+            warm_file(folder / copy)
+        reading = generate.sqlite_url(folder / "read.db")
+        giving_at = generate.sqlite_url(folder / "give.db")
+    else:
+        schema = generate.schema_name(size)
+        bench.store_bytes[(backend, size)] = generate.pg_size(bench.server, schema)
+        work = f"fbcli_bench_work_{size}"
+        bench.scratch.append(work)
+        started = time.perf_counter()
+        giving_at = generate.copy_schema(bench.server, schema, work)
+        bench.database_notes.append(
+            f"{name}, {size:,} sessions: the working copy for give (schema {work}, "
+            f"dropped at the end) took {time.perf_counter() - started:.1f} s to copy, "
+            "untimed."
+        )
+        reading = location
+    fb = [*fbcli_argv(), "--db"]
+    giving = manifest.give
+    if not giving:
+        bench.notes.append(f"no pending session to give feedback on at N={size}")
+
+    def give_argv(i: int) -> list[str]:
+        session, tutor, goal = giving[i % len(giving)]
+        return [
+            *fb,
+            giving_at,
+            "--as",
+            tutor,
+            "give",
+            session,
+            *give_flags(goal),
+            "--no-input",
+        ]
+
+    stats = [*fb, reading, "--as", manifest.admin, "stats", "--all", "--format"]
+    pending = [*fb, reading, "--as", manifest.pending_tutor, "pending", "--json"]
+    show = [*fb, reading, "show", manifest.shown_session, "--json"]
+    bench.cases += [
+        Case(
+            f"{backend}-pending-{size}",
+            "fbcli pending --json",
+            fixed(pending),
+            bench.runs,
+            size,
+            check=check_json,
+            backend=backend,
+        ),
+        Case(
+            f"{backend}-show-{size}",
+            "fbcli show SESSION --json",
+            fixed(show),
+            bench.runs,
+            size,
+            check=check_json,
+            backend=backend,
+        ),
+        Case(
+            f"{backend}-give-{size}",
+            "fbcli give SESSION ... --no-input",
+            give_argv,
+            bench.runs,
+            size,
+            backend=backend,
+        ),
+        Case(
+            f"{backend}-stats-{size}",
+            "fbcli stats --all --format json",
+            fixed([*stats, "json"]),
+            bench.runs,
+            size,
+            check=check_json,
+            backend=backend,
+        ),
+    ]
+
+
 def add_size(bench: Bench, size: int) -> None:
-    store, manifest = generate.cached_store(size, stores=bench.stores)
+    location, manifest = prepare_store(bench, "json", size)
+    store = Path(location)
+    bench.store_bytes[("json", size)] = store.stat().st_size
     folder = bench.work / f"n{size}"
     folder.mkdir(exist_ok=True)
     reading = folder / "store.json"
@@ -418,7 +583,8 @@ def give_flags(goal: str) -> list[str]:
 
 def add_loop(bench: Bench, size: int, gives: int, runs: int) -> None:
     """A shell loop of `fbcli give` calls, as a tutor's script would run them."""
-    store, manifest = generate.cached_store(size, stores=bench.stores)
+    location, manifest = prepare_store(bench, "json", size)
+    store = Path(location)
     folder = bench.work / f"loop{size}"
     folder.mkdir(exist_ok=True)
     copy = folder / "store.json"
@@ -467,9 +633,8 @@ def shlex_quote(text: str) -> str:
 
 def add_batches(bench: Bench, size: int, rows: Sequence[int], runs: int) -> None:
     """fbcli give --from: one tutor's backlog of sessions, given in one file."""
-    store, manifest = generate.cached_store(
-        size, backfill=max(rows), stores=bench.stores
-    )
+    location, manifest = prepare_store(bench, "json", size, backfill=max(rows))
+    store = Path(location)
     bench.files.append(
         (f"{size:,} sessions + {max(rows):,} backlog", store, manifest, None)
     )
@@ -644,7 +809,7 @@ def machine() -> list[str]:
         f"- System: {platform.platform()}",
         f"- Python {platform.python_version()} ({sys.executable})",
         f"- fbcli {package_version('fbcli')}; {versions}",
-        f"- SQLite {sqlite3.sqlite_version} (for the reference script)",
+        f"- SQLite {sqlite3.sqlite_version} (fbcli's SQLite store and the reference script)",
     ]
 
 
@@ -742,6 +907,7 @@ def report(
             lines.append(
                 f"| {case.title} | {size:,} | {median} | {spread} | {ratio} | {peak} | {ref_text} | {versus} |"
             )
+    lines += backends_section(bench, floor)
     lines += ["", "## Batches", ""]
     lines += [
         "| case | store | median | range | per feedback | peak memory |",
@@ -785,6 +951,7 @@ def report(
             f"| {title} | {manifest.sessions:,} | {manifest.feedback:,} | {manifest.plan_changes:,} | "
             f"{manifest.students:,} | {manifest.tutors:,} | {path.stat().st_size / MB:.1f} MB | {db_size} |"
         )
+    lines += generation_section(bench)
     lines += [
         "",
         "## Targets",
@@ -797,6 +964,168 @@ def report(
         lines += ["", "## Notes", "", *(f"- {note}" for note in bench.notes)]
     lines += ["", "## How the data is made", "", *about_data()]
     return "\n".join(lines) + "\n"
+
+
+COMMANDS = ("pending", "show", "give", "stats")
+
+
+def backends_section(bench: Bench, floor: float) -> list[str]:
+    """One table comparing the backends at the sizes the databases ran at."""
+    database_sizes = sorted(
+        {c.size for c in bench.cases if c.backend != "json" and c.size}
+    )
+    columns = [
+        (backend, size)
+        for size in database_sizes
+        for backend in generate.BACKENDS
+        if bench.case(case_key(backend, "pending", size)) is not None
+    ]
+    if not columns:
+        return []
+    head = [f"{BACKEND_NAMES[b]} {short_size(n)}" for b, n in columns]
+    lines = [
+        "",
+        "## Backends",
+        "",
+        "The same store in a JSON file, a SQLite file and a PostgreSQL schema "
+        "(median, and x floor).",
+        "",
+        f"| command | {' | '.join(head)} |",
+        f"| --- |{' ---: |' * len(columns)}",
+    ]
+    for name in COMMANDS:
+        cells = []
+        title = ""
+        for backend, size in columns:
+            case = bench.case(case_key(backend, name, size))
+            title = title or (case.title if case else "")
+            cells.append(cell(case, floor))
+        lines.append(f"| {title} | {' | '.join(cells)} |")
+    sizes = [
+        megabytes(bench.store_bytes[column]) if column in bench.store_bytes else ""
+        for column in columns
+    ]
+    lines.append(f"| store size | {' | '.join(sizes)} |")
+    lines += [
+        "",
+        "Store size: the JSON file; the SQLite file; on PostgreSQL, "
+        "`pg_total_relation_size` (table, indexes and TOAST) summed over the "
+        "schema's tables.",
+        "",
+        "| case | backend | sessions | median | range | x floor | peak memory |",
+        "| --- | --- | ---: | ---: | --- | ---: | ---: |",
+    ]
+    for case in bench.cases:
+        if case.backend == "json" or case.size is None:
+            continue
+        median, spread, ratio, peak = figure(case, floor)
+        lines.append(
+            f"| {case.title} | {BACKEND_NAMES[case.backend]} | {case.size:,} | "
+            f"{median} | {spread} | {ratio} | {peak} |"
+        )
+    lines += ["", *database_about(bench)]
+    return lines
+
+
+def megabytes(size: int) -> str:
+    return f"{size / MB:,.1f} MB" if size < 100 * MB else f"{size / MB:,.0f} MB"
+
+
+def warm_file(path: Path) -> None:
+    """Read a file once, untimed, so that its pages are in the system's cache."""
+    with path.open("rb") as handle:
+        while handle.read(MB * 8):
+            pass
+
+
+def case_key(backend: str, name: str, size: int) -> str:
+    return f"{name}-{size}" if backend == "json" else f"{backend}-{name}-{size}"
+
+
+def short_size(sessions: int) -> str:
+    if sessions >= 1_000_000 and sessions % 1_000_000 == 0:
+        return f"{sessions // 1_000_000}M"
+    if sessions >= 1_000 and sessions % 1_000 == 0:
+        return f"{sessions // 1_000}k"
+    return f"{sessions:,}"
+
+
+def cell(case: Case | None, floor: float) -> str:
+    if case is None:
+        return "not run"
+    if case.unavailable or not case.samples:
+        return "not available"
+    return f"{ms(case.median)} ({case.median / floor:.2f}x)"
+
+
+def database_about(bench: Bench) -> list[str]:
+    lines = [
+        "On SQLite, the reads run on a copy of the generated file and give on "
+        "another copy, made once and untimed, on a different pending session each "
+        "run; both copies are read once first so that they are in the system's "
+        "cache, and are used as fbcli leaves them (no ANALYZE). On PostgreSQL, the reads run on the generated schema and give on a "
+        "copy of it made for this run, again on a different pending session each run."
+    ]
+    if any(c.backend == "postgresql" for c in bench.cases):
+        lines[0] += (
+            f" {pg_server_facts(bench.server)} The bench runs ANALYZE on each "
+            "schema after loading it, as autovacuum would where it is on (fbcli "
+            "itself does not)."
+        )
+    return [*lines, *(f"- {note}" for note in bench.database_notes)]
+
+
+def pg_server_facts(server: str) -> str:
+    import psycopg
+
+    with psycopg.connect(server) as connection:
+        version = connection.execute("SHOW server_version").fetchone()
+        buffers = connection.execute("SHOW shared_buffers").fetchone()
+        autovacuum = connection.execute("SHOW autovacuum").fetchone()
+    shown = re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:***@", server)
+    return (
+        f"The server: PostgreSQL {version[0] if version else '?'} at {shown}, "
+        f"shared_buffers {buffers[0] if buffers else '?'}, autovacuum "
+        f"{autovacuum[0] if autovacuum else '?'}."
+    )
+
+
+def generation_section(bench: Bench) -> list[str]:
+    if not bench.generated:
+        return []
+    lines = [
+        "",
+        "## Store generation",
+        "",
+        "Each store is drawn in Python (the same generator, seed and counts for "
+        "every backend) and written through fbcli's store API, each store in one "
+        f"transaction (a database store of more than {generate.BLOCK:,} sessions "
+        f"in one per {generate.BLOCK:,} sessions and their feedback). Stores are "
+        "cached: one made in an earlier run says when, with the times it took then.",
+        "",
+        "| store | backend | draw records | write | whole process | peak memory | made |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for item in bench.generated:
+        title = f"{item.sessions:,} sessions" + (
+            f" + {item.backfill:,} backlog" if item.backfill else ""
+        )
+        made = item.made
+        draw = f"{made.build_seconds:,.1f} s" if made else ""
+        write = f"{made.write_seconds:,.1f} s" if made else ""
+        whole = ""
+        peak = f"{made.peak_mb:,.0f} MB" if made and made.peak_mb else ""
+        when = "in this run"
+        if item.sample is not None:
+            whole = f"{item.sample.seconds:,.1f} s"
+            peak = f"{item.sample.peak_kb / 1024:,.0f} MB"
+        else:
+            when = f"cached, made {made.made_at}" if made else "cached"
+        lines.append(
+            f"| {title} | {BACKEND_NAMES[item.backend]} | {draw} | {write} | "
+            f"{whole} | {peak} | {when} |"
+        )
+    return lines
 
 
 def fmt_load(load: Sequence[float]) -> str:
@@ -864,6 +1193,24 @@ def targets(bench: Bench, floor: float) -> list[str]:
         3.0,
         ratio=False,
     )
+    check(
+        "1,000,000 sessions on SQLite: give --no-input ≤ 1.5x floor",
+        "sqlite-give-1000000",
+        1.5,
+        ratio=True,
+    )
+    check(
+        "1,000,000 sessions on SQLite: stats --all ≤ 2 s",
+        "sqlite-stats-1000000",
+        2.0,
+        ratio=False,
+    )
+    check(
+        "1,000,000 sessions on PostgreSQL: stats --all ≤ 2 s",
+        "postgresql-stats-1000000",
+        2.0,
+        ratio=False,
+    )
     return lines
 
 
@@ -903,13 +1250,28 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m bench.run", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
-        "--quick", action="store_true", help="N=1,000 only, 3 runs a case"
+        "--quick",
+        action="store_true",
+        help="N=1,000 only (JSON and SQLite unless --backends), 3 runs a case",
     )
     parser.add_argument(
         "--runs", type=int, help="runs per case (default 10; 3 with --quick)"
     )
     parser.add_argument(
-        "--sizes", help="comma-separated store sizes (default 1000,10000,100000)"
+        "--sizes",
+        help="comma-separated store sizes for every backend chosen (default: "
+        "JSON 1000,10000,100000; SQLite and PostgreSQL 100000,1000000); "
+        f"JSON is skipped above {JSON_LARGEST:,}",
+    )
+    parser.add_argument(
+        "--backends",
+        help="comma-separated, of json,sqlite,postgresql (default all; "
+        "json,sqlite with --quick)",
+    )
+    parser.add_argument(
+        "--server",
+        default=generate.PG_SERVER,
+        help="the PostgreSQL server (default $FBCLI_BENCH_PG_URL or %(default)s)",
     )
     parser.add_argument(
         "--output",
@@ -920,38 +1282,53 @@ def main(argv: list[str] | None = None) -> int:
         "--stores", type=Path, default=generate.STORES, help="cache of generated stores"
     )
     options = parser.parse_args(argv)
+    quick = options.quick
+    runs = options.runs or (3 if quick else 10)
+    backends = (
+        [b.strip() for b in options.backends.split(",") if b.strip()]
+        if options.backends
+        else list(QUICK_BACKENDS if quick else generate.BACKENDS)
+    )
+    unknown = [b for b in backends if b not in generate.BACKENDS]
+    if unknown:
+        parser.error(
+            f"unknown backend {', '.join(unknown)}: use json,sqlite,postgresql"
+        )
+    chosen = [int(s) for s in options.sizes.split(",")] if options.sizes else None
+    output = options.output or (
+        options.stores / "results-quick.md" if quick else RESULTS
+    )
     compile_fbcli()
     global LAUNCHER
     LAUNCHER = Launcher()
 
-    quick = options.quick
-    runs = options.runs or (3 if quick else 10)
-    sizes = (
-        [int(s) for s in options.sizes.split(",")]
-        if options.sizes
-        else ([1_000] if quick else list(generate.SIZES))
-    )
-    output = options.output or (
-        options.stores / "results-quick.md" if quick else RESULTS
-    )
     started = datetime.now(UTC)
     load_start = load_average()
     options.stores.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="work-", dir=options.stores))
+    bench = Bench(work, options.stores, quick, runs, base_env(work))
+    bench.server = options.server
     try:
-        bench = Bench(work, options.stores, quick, runs, base_env(work))
+        plan = sizes_of(bench, backends, chosen)
         print("preparing stores and cases", file=sys.stderr)
         add_baselines(bench)
         add_demo(bench)
         if not quick:
             add_typer_releases(bench)
-        for size in sizes:
-            add_size(bench, size)
-        if quick:
-            add_loop(bench, sizes[0], 10, runs)
-        else:
-            add_loop(bench, LOOP_STORE, LOOP_GIVES, max(3, runs // 2))
-            add_batches(bench, BATCH_STORE, BATCH_ROWS, runs)
+        for size in sorted({size for sizes in plan.values() for size in sizes}):
+            for backend in generate.BACKENDS:
+                if size not in plan.get(backend, []):
+                    continue
+                if backend == "json":
+                    add_size(bench, size)
+                else:
+                    add_database_size(bench, backend, size)
+        if "json" in plan:
+            if quick:
+                add_loop(bench, min(plan["json"], default=1_000), 10, runs)
+            else:
+                add_loop(bench, LOOP_STORE, LOOP_GIVES, max(3, runs // 2))
+                add_batches(bench, BATCH_STORE, BATCH_ROWS, runs)
         warm_up(bench)
         note_writes(bench)
         measure(bench)
@@ -965,8 +1342,47 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         LAUNCHER.close()
         shutil.rmtree(work, ignore_errors=True)
+        for schema in bench.scratch:
+            generate.drop_schema(bench.server, schema)
     print(f"wrote {output}", file=sys.stderr)
     return 0
+
+
+def sizes_of(
+    bench: Bench, backends: Sequence[str], chosen: Sequence[int] | None
+) -> dict[str, list[int]]:
+    """The store sizes each backend runs at; a note for what is left out."""
+    plan: dict[str, list[int]] = {}
+    for backend in backends:
+        if chosen is None:
+            sizes = [1_000] if bench.quick else list(DEFAULT_SIZES[backend])
+        else:
+            sizes = list(chosen)
+        if backend == "json" and any(size > JSON_LARGEST for size in sizes):
+            bench.notes.append(
+                f"the JSON store is not benchmarked above {JSON_LARGEST:,} sessions"
+            )
+            sizes = [size for size in sizes if size <= JSON_LARGEST]
+        plan[backend] = sizes
+    if "postgresql" in plan:
+        reason = server_problem(bench.server)
+        if reason:
+            bench.notes.append(f"PostgreSQL cases not run: {reason}")
+            print(f"  PostgreSQL cases not run: {reason}", file=sys.stderr)
+            del plan["postgresql"]
+    return plan
+
+
+def server_problem(server: str) -> str:
+    """Why the PostgreSQL server cannot be used, or nothing."""
+    try:
+        import psycopg
+
+        psycopg.connect(server, connect_timeout=5).close()
+    except Exception as error:  # any failure means no server
+        first = str(error).strip().splitlines()
+        return f"cannot reach {server}: {first[0] if first else type(error).__name__}"
+    return ""
 
 
 if __name__ == "__main__":
