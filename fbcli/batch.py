@@ -58,7 +58,7 @@ def give_from_file(app: AppContext, path: Path, options: Options) -> None:
 
     with app.store(write=not options.dry_run) as store:
         tutor = app.acting_tutor(store)
-        ledger = Ledger(store, tutor, now)
+        ledger = Ledger(store, tutor, now, decisions=len(found.rows))
         decided: list[tuple[Row, Decision]] = []
         seen: dict[str, int] = {}
         with progress(len(found.rows)) as advance:

@@ -89,13 +89,16 @@ class Ledger:
     recorded here count for the next ones, before anything is written.
     """
 
-    def __init__(self, store: Store, tutor: Tutor, now: datetime) -> None:
+    def __init__(
+        self, store: Store, tutor: Tutor, now: datetime, decisions: int = 1
+    ) -> None:
         self.store = store
         self.tutor = tutor
         self.now = now
-        self.badges = BadgeLedger(
-            store.sessions(tutor=tutor.id), store.latest_feedback(tutor=tutor.id)
-        )
+        # The badge rate looks at the newest completed sessions; each decision
+        # may take one of them out (amended to not completed) or be one.
+        newest = school.settings().badge_rate_window + 1 + decisions
+        self.badges = BadgeLedger.from_badges(store.completed_badges(tutor.id, newest))
         self._students: dict[str, StudentBook] = {}
         self._decided: dict[str, list[Feedback]] = {}
 

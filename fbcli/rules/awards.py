@@ -200,6 +200,16 @@ class BadgeLedger:
                 self._keys.append((session.start, session.id))
         self._keys.sort()
 
+    @classmethod
+    def from_badges(cls, badges: Iterable[tuple[datetime, str, bool]]) -> BadgeLedger:
+        """From (start, session id, badge) of completed sessions."""
+        ledger = cls([], {})
+        for start, session_id, badge in badges:
+            ledger._badge[session_id] = badge
+            ledger._keys.append((start, session_id))
+        ledger._keys.sort()
+        return ledger
+
     def record(self, session: Session, feedback: Feedback) -> None:
         key = (session.start, session.id)
         known = session.id in self._badge

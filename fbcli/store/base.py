@@ -114,6 +114,24 @@ class Store(ABC):
         read; a session never amended is left out, its one version says it.
         """
 
+    def completed_badges(
+        self, tutor: str, newest: int | None = None
+    ) -> list[tuple[datetime, str, bool]]:
+        """The tutor's completed sessions (start, id, great-work badge), oldest first.
+
+        Only the ``newest`` ones, when given.
+        """
+        feedback = self.latest_feedback(tutor=tutor)
+        found = [
+            (session.start, session.id, item.great_work)
+            for session in self.sessions(tutor=tutor)
+            if (item := feedback.get(session.id)) is not None and item.completed
+        ]
+        found.sort(key=lambda badge: (badge[0], badge[1]))
+        if newest is None:
+            return found
+        return found[-newest:] if newest > 0 else []
+
     @abstractmethod
     def plan_changes(self, student: str | None = None) -> list[PlanChange]:
         """Study plan changes, oldest first."""

@@ -73,7 +73,11 @@ def steps(dialect: Dialect) -> list[Compiled]:
     found = statements(dialect.name)
     for name in ("refresh_every_session", "refresh_every_run"):
         second.extend(compiled_of(s, dialect) for s in as_list(found[name]))
-    return [first, second]
+    third: Compiled = [
+        compiled_of(CreateIndex(index), dialect) for index in schema.STEP_3_INDEXES
+    ]
+    third.append(("ANALYZE", {}))
+    return [first, second, third]
 
 
 def as_list(statement: Executable | list[Executable]) -> list[Executable]:

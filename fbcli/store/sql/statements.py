@@ -206,6 +206,18 @@ def _runs(student_filter: ColumnElement[bool] | None) -> Subquery:
     ).subquery("runs")
 
 
+def _refresh_runs_of() -> list[Executable]:
+    """The runs of one student, found through the student's index."""
+    one = sessions.c.student == bindparam("student", type_=String)
+    runs = _runs(one)
+    return [
+        update(sessions).where(one).values(award_run=null(), awards_before=null()),
+        update(sessions)
+        .where(sessions.c.id == runs.c.id)
+        .values(award_run=runs.c.run, awards_before=runs.c.before),
+    ]
+
+
 def _refresh_runs(dialect: str) -> list[Executable]:
     listed = sessions.c.student.in_(select(id_list(dialect)))
     runs = _runs(listed)
@@ -311,7 +323,7 @@ def _stats(dialect: str) -> dict[str, Executable]:
     )
     reasons = (
         select(sessions.c.tutor, sessions.c.fb_reason, func.count().label("sessions"))
-        .where(taught, given, sessions.c.fb_completed.is_(False))
+        .where(sessions.c.fb_completed.is_(False), taught)
         .group_by(sessions.c.tutor, sessions.c.fb_reason)
     )
     platforms = (
@@ -331,24 +343,17 @@ def _stats(dialect: str) -> dict[str, Executable]:
         sessions.c.fb_platform == bindparam("platform", type_=String),
         sessions.c.start == bindparam("start", type_=BigInteger),
     )
-    ranked = (
-        select(
-            sessions.c.tutor,
-            sessions.c.fb_delay,
-            func.row_number()
-            .over(partition_by=sessions.c.tutor, order_by=sessions.c.fb_delay)
-            .label("rank"),
-            func.count().over(partition_by=sessions.c.tutor).label("total"),
-        )
-        .where(taught, given)
-        .subquery("ranked")
-    )
-    medians = (
-        select(ranked.c.tutor, func.avg(ranked.c.fb_delay).label("delay"))
+    # One tutor's median: the middle one or two of their delays, in order.
+    median = (
+        select(sessions.c.fb_delay)
         .where(
-            ranked.c.rank.in_([(ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2])
+            sessions.c.tutor == bindparam("tutor", type_=String),
+            sessions.c.fb_delay.is_not(None),
+            taught,
         )
-        .group_by(ranked.c.tutor)
+        .order_by(sessions.c.fb_delay)
+        .limit(bindparam("count", type_=Integer))
+        .offset(bindparam("skip", type_=Integer))
     )
     gaps = (
         select(
@@ -357,9 +362,9 @@ def _stats(dialect: str) -> dict[str, Executable]:
             func.count().label("awards"),
         )
         .where(
-            in_period(),
-            sessions.c.fb_completed.is_(True),
             sessions.c.fb_doing_great.is_not(None),
+            sessions.c.fb_completed.is_(True),
+            in_period(),
         )
         .group_by(sessions.c.tutor, sessions.c.award_run)
     )
@@ -368,7 +373,7 @@ def _stats(dialect: str) -> dict[str, Executable]:
         "stats_reasons": reasons,
         "stats_platforms": platforms,
         "stats_first_spelling": first_spelling,
-        "stats_medians": medians,
+        "stats_median": median,
         "stats_gaps": gaps,
         "stats_open_runs": _open_runs(),
     }
@@ -396,11 +401,18 @@ def _open_runs() -> Executable:
         )
 
     open_run = case((last.c.fb_doing_great.is_(None), last.c.award_run), else_=0)
-    runs = select(
+    every_run = select(
         students.c.id.label("student"),
         last_completed(open_run).label("run"),
         last_completed(last.c.awards_before).label("before"),
-    ).subquery("open_runs")
+    ).subquery("every_run")
+    # Worked out once per student, before any session is joined to it.
+    runs = (
+        select(every_run)
+        .where(every_run.c.run >= bindparam("overdue", type_=Integer))
+        .cte("open_runs")
+        .prefix_with("MATERIALIZED")
+    )
     return (
         select(
             sessions.c.tutor,
@@ -409,7 +421,6 @@ def _open_runs() -> Executable:
         )
         .join(runs, runs.c.student == sessions.c.student)
         .where(
-            runs.c.run >= bindparam("overdue", type_=Integer),
             sessions.c.fb_completed.is_(True),
             sessions.c.fb_doing_great.is_(None),
             sessions.c.awards_before == runs.c.before,
@@ -492,6 +503,13 @@ def statements(dialect: str) -> dict[str, Executable | list[Executable]]:
         .inline(),
         "refresh_sessions": _refresh_sessions(dialect),
         "refresh_runs": _refresh_runs(dialect),
+        "refresh_runs_of": _refresh_runs_of(),
+        "completed_badges": select(
+            sessions.c.start, sessions.c.id, sessions.c.fb_great_work
+        )
+        .where(by_tutor, sessions.c.fb_completed.is_(True))
+        .order_by(sessions.c.start.desc(), sessions.c.id.desc())
+        .limit(bindparam("newest", type_=Integer)),
         "refresh_every_session": _refresh_every_session(),
         "refresh_every_run": _refresh_every_run(),
         "count_rows": [

@@ -62,8 +62,19 @@ def tutor_figures(
 
     _platforms(db, figures, mine(db.rows("stats_platforms", **bounds)), bounds)
 
-    for tutor_id, delay in mine(db.rows("stats_medians", **bounds)):
-        figures[str(tutor_id)].median_hours_to_feedback = float(delay) / 3600
+    for tutor in figures.values():
+        if tutor.tutor in wanted and tutor.feedback_given:
+            # The middle delay, or the two middle ones of an even count.
+            count = tutor.feedback_given
+            middle = db.rows(
+                "stats_median",
+                tutor=tutor.tutor,
+                count=2 - count % 2,
+                skip=(count - 1) // 2,
+                **bounds,
+            )
+            delays = [int(row[0]) for row in middle]
+            tutor.median_hours_to_feedback = sum(delays) / len(delays) / 3600
 
     gap_bounds = {"first": bounds["first"], "end": bounds["end"]}
     for tutor_id, gap, awards in sorted(mine(db.rows("stats_gaps", **gap_bounds))):

@@ -38,6 +38,8 @@ NEVER = 2**62
 # Past this many sessions written at once, derive every session's columns in
 # one pass rather than the written ones by id.
 BULK = 5_000
+# Up to this many students' runs are rewritten one student at a time.
+FEW_STUDENTS = 50
 # Rows sent to the database at a time.
 CHUNK = 5_000
 TABLE_OF = {
@@ -285,11 +287,18 @@ class SqlStore(Store):
         if bulk:
             db.run("refresh_every_session")
             db.run("refresh_every_run")
+            # Fresh statistics for the planner after many rows at once.
+            db.run_compiled([("ANALYZE", {})])
         elif touched:
             ids = orjson.dumps(touched).decode()
             db.run("refresh_sessions", ids=ids)
             students.update(self._students_of(touched))
-            db.run("refresh_runs", ids=orjson.dumps(sorted(students)).decode())
+            if len(students) <= FEW_STUDENTS:
+                # Through the student's index, which a list would not use.
+                for student in sorted(students):
+                    db.run("refresh_runs_of", student=student)
+            else:
+                db.run("refresh_runs", ids=orjson.dumps(sorted(students)).decode())
         self._pending.clear()
 
     def _students_of(self, session_ids: list[str]) -> list[str]:
@@ -352,6 +361,14 @@ class SqlStore(Store):
         else:
             rows = self.db.rows("latest_feedback")
         return {row[0]: feedback_of(row) for row in rows}
+
+    def completed_badges(
+        self, tutor: str, newest: int | None = None
+    ) -> list[tuple[datetime, str, bool]]:
+        rows = self.db.rows(
+            "completed_badges", tutor=tutor, newest=NEVER if newest is None else newest
+        )
+        return [(moment(row[0]), row[1], bool(row[2])) for row in reversed(rows)]
 
     def first_given_times(
         self, sessions: Collection[str] | None = None
