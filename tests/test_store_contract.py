@@ -256,3 +256,37 @@ def test_tutor_figures_are_those_of_the_rules(
         got.doing_great_open_runs = want.doing_great_open_runs
         got.median_hours_to_feedback = want.median_hours_to_feedback
         assert got == want
+
+
+def test_platforms_first_met_at_one_start_come_in_session_order(
+    store_location: str,
+) -> None:
+    make_store(store_location)
+    now = T0 + timedelta(days=5)
+    with open_store(store_location, write=True) as store:
+        store.put_sessions([Session("S-0", "maria", "ST-2", T0)])
+        store.add_feedback(
+            [
+                replace(full_feedback("S-1"), platform="zoom"),
+                replace(full_feedback("S-0"), platform=None),
+                replace(full_feedback("S-2"), platform="Meet"),
+            ]
+        )
+    with open_store(store_location) as store:
+        tutors = store.tutors()
+        period = Period.of_days(None, None, zone=UTC)
+        [got] = store.tutor_figures(tutors, period, now, Settings(), ["maria"])
+        [want] = tutor_stats(
+            tutors,
+            store.sessions(),
+            store.latest_feedback(),
+            store.first_given_times(),
+            period,
+            now,
+            Settings(),
+            ["maria"],
+        )
+
+    assert (
+        list(got.platforms) == list(want.platforms) == ["(no platform)", "zoom", "Meet"]
+    )

@@ -76,7 +76,8 @@ def steps(dialect: Dialect) -> list[Compiled]:
     third: Compiled = [
         compiled_of(CreateIndex(index), dialect) for index in schema.STEP_3_INDEXES
     ]
-    third.append(("ANALYZE", {}))
+    # Statistics for the planner, of fbcli's own tables only.
+    third.extend((f"ANALYZE {table.name}", {}) for table in schema.RECORD_TABLES)
     return [first, second, third]
 
 

@@ -48,7 +48,11 @@ STEPS: dict[str, list[Compiled]] = {
             ('CREATE INDEX sessions_platforms ON sessions (tutor, fb_platform, start, minutes, fb_tech_issues, fb_version)', {}),
             ('CREATE INDEX sessions_not_completed ON sessions (tutor, fb_reason, start, minutes) WHERE fb_completed IS 0', {}),
             ('CREATE INDEX sessions_awarded ON sessions (tutor, award_run, start, fb_completed) WHERE fb_doing_great IS NOT NULL', {}),
-            ('ANALYZE', {}),
+            ('ANALYZE tutors', {}),
+            ('ANALYZE students', {}),
+            ('ANALYZE sessions', {}),
+            ('ANALYZE feedback', {}),
+            ('ANALYZE plan_changes', {}),
         ],
     ],
     'postgresql': [
@@ -86,7 +90,11 @@ STEPS: dict[str, list[Compiled]] = {
             ('CREATE INDEX sessions_platforms ON sessions (tutor, fb_platform, start, minutes, fb_tech_issues, fb_version)', {}),
             ('CREATE INDEX sessions_not_completed ON sessions (tutor, fb_reason, start, minutes) WHERE fb_completed IS false', {}),
             ('CREATE INDEX sessions_awarded ON sessions (tutor, award_run, start, fb_completed) WHERE fb_doing_great IS NOT NULL', {}),
-            ('ANALYZE', {}),
+            ('ANALYZE tutors', {}),
+            ('ANALYZE students', {}),
+            ('ANALYZE sessions', {}),
+            ('ANALYZE feedback', {}),
+            ('ANALYZE plan_changes', {}),
         ],
     ],
 }
@@ -202,6 +210,12 @@ SQL: dict[str, dict[str, Compiled]] = {
         'set_meta': [
             ('INSERT INTO fbcli_meta ("key", value) VALUES (:key, :value) ON CONFLICT ("key") DO UPDATE SET value = excluded.value', {}),
         ],
+        'stats_first_of_tutor': [
+            ('SELECT min(sessions.id) AS min_1 \nFROM sessions \nWHERE sessions.start >= :first AND sessions.start < :end AND sessions.start + sessions.minutes * :minutes_1 <= :now AND sessions.fb_version IS NOT NULL AND sessions.tutor = :tutor AND sessions.start = :start AND sessions.fb_platform = :platform', {'minutes_1': 60}),
+        ],
+        'stats_first_of_tutor_unnamed': [
+            ('SELECT min(sessions.id) AS min_1 \nFROM sessions \nWHERE sessions.start >= :first AND sessions.start < :end AND sessions.start + sessions.minutes * :minutes_1 <= :now AND sessions.fb_version IS NOT NULL AND sessions.tutor = :tutor AND sessions.start = :start AND sessions.fb_platform IS NULL', {'minutes_1': 60}),
+        ],
         'stats_first_spelling': [
             ('SELECT min(sessions.id) AS min_1 \nFROM sessions \nWHERE sessions.start >= :first AND sessions.start < :end AND sessions.start + sessions.minutes * :minutes_1 <= :now AND sessions.fb_version IS NOT NULL AND sessions.fb_platform = :platform AND sessions.start = :start', {'minutes_1': 60}),
         ],
@@ -209,7 +223,7 @@ SQL: dict[str, dict[str, Compiled]] = {
             ('SELECT sessions.tutor, sessions.award_run AS gap, count(*) AS awards \nFROM sessions \nWHERE sessions.fb_doing_great IS NOT NULL AND sessions.fb_completed IS 1 AND sessions.start >= :first AND sessions.start < :end GROUP BY sessions.tutor, sessions.award_run', {}),
         ],
         'stats_median': [
-            ('SELECT sessions.fb_delay \nFROM sessions \nWHERE sessions.tutor = :tutor AND sessions.fb_delay IS NOT NULL AND sessions.start >= :first AND sessions.start < :end AND sessions.start + sessions.minutes * :minutes_1 <= :now ORDER BY sessions.fb_delay\n LIMIT :count OFFSET :skip', {'minutes_1': 60}),
+            ('SELECT sessions.fb_delay \nFROM sessions \nWHERE sessions.tutor = :tutor AND sessions.fb_delay IS NOT NULL AND sessions.start + :start_1 >= :first AND sessions.start + :start_1 < :end AND sessions.start + :start_1 + sessions.minutes * :minutes_1 <= :now ORDER BY sessions.fb_delay\n LIMIT :count OFFSET :skip', {'start_1': 0, 'minutes_1': 60}),
         ],
         'stats_open_runs': [
             ('WITH open_runs AS MATERIALIZED \n(SELECT every_run.student AS student, every_run.run AS run, every_run."before" AS "before" \nFROM (SELECT students.id AS student, (SELECT CASE WHEN (last.fb_doing_great IS NULL) THEN last.award_run ELSE :param_1 END AS anon_1 \nFROM sessions AS last \nWHERE last.student = students.id AND last.fb_completed IS 1 AND last.start < :end ORDER BY last.start DESC, last.id DESC\n LIMIT :param_2 OFFSET :param_3) AS run, (SELECT last.awards_before \nFROM sessions AS last \nWHERE last.student = students.id AND last.fb_completed IS 1 AND last.start < :end ORDER BY last.start DESC, last.id DESC\n LIMIT :param_4 OFFSET :param_5) AS "before" \nFROM students) AS every_run \nWHERE every_run.run >= :overdue)\n SELECT sessions.tutor, open_runs.run, count(DISTINCT sessions.student) AS students \nFROM sessions JOIN open_runs ON open_runs.student = sessions.student \nWHERE sessions.fb_completed IS 1 AND sessions.fb_doing_great IS NULL AND sessions.awards_before = open_runs."before" AND sessions.start >= :first AND sessions.start < :end GROUP BY sessions.tutor, open_runs.run', {'param_1': 0, 'param_2': 1, 'param_3': 0, 'param_4': 1, 'param_5': 0}),
@@ -348,6 +362,12 @@ SQL: dict[str, dict[str, Compiled]] = {
         ],
         'set_meta': [
             ('INSERT INTO fbcli_meta (key, value) VALUES (%(key)s::VARCHAR, %(value)s::VARCHAR) ON CONFLICT (key) DO UPDATE SET value = excluded.value', {}),
+        ],
+        'stats_first_of_tutor': [
+            ('SELECT min(sessions.id) AS min_1 \nFROM sessions \nWHERE sessions.start >= %(first)s::BIGINT AND sessions.start < %(end)s::BIGINT AND sessions.start + sessions.minutes * %(minutes_1)s::INTEGER <= %(now)s::BIGINT AND sessions.fb_version IS NOT NULL AND sessions.tutor = %(tutor)s::VARCHAR AND sessions.start = %(start)s::BIGINT AND sessions.fb_platform = %(platform)s::VARCHAR', {'minutes_1': 60}),
+        ],
+        'stats_first_of_tutor_unnamed': [
+            ('SELECT min(sessions.id) AS min_1 \nFROM sessions \nWHERE sessions.start >= %(first)s::BIGINT AND sessions.start < %(end)s::BIGINT AND sessions.start + sessions.minutes * %(minutes_1)s::INTEGER <= %(now)s::BIGINT AND sessions.fb_version IS NOT NULL AND sessions.tutor = %(tutor)s::VARCHAR AND sessions.start = %(start)s::BIGINT AND sessions.fb_platform IS NULL', {'minutes_1': 60}),
         ],
         'stats_first_spelling': [
             ('SELECT min(sessions.id) AS min_1 \nFROM sessions \nWHERE sessions.start >= %(first)s::BIGINT AND sessions.start < %(end)s::BIGINT AND sessions.start + sessions.minutes * %(minutes_1)s::INTEGER <= %(now)s::BIGINT AND sessions.fb_version IS NOT NULL AND sessions.fb_platform = %(platform)s::VARCHAR AND sessions.start = %(start)s::BIGINT', {'minutes_1': 60}),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fbcli.errors import StoreError
-from fbcli.store.sql.compiled import SQL, STEPS, Compiled
+from fbcli.store.sql.compiled import RECORD_TABLES, SQL, STEPS, Compiled
 
 Row = tuple[Any, ...]
 # The advisory lock fbcli's writers take on PostgreSQL: this number, and the
@@ -130,6 +130,23 @@ class Database:
         if self.dialect == "postgresql":
             with self.guarded():
                 self.connection.execute(WRITERS_LOCK_SQL, {"key": WRITERS_LOCK})
+
+    def tidy_after_bulk(self) -> None:
+        """After many rows at once: PostgreSQL's VACUUM ANALYZE, outside any transaction.
+
+        It records which pages hold only visible rows, so that stats read
+        their indexes alone, and gives the planner fresh statistics (SQLite
+        ran ANALYZE inside the transaction).
+        """
+        if self.dialect != "postgresql":
+            return
+        with self.guarded():
+            self.connection.autocommit = True
+            try:
+                for table in RECORD_TABLES:
+                    self.connection.execute(f"VACUUM ANALYZE {table}")
+            finally:
+                self.connection.autocommit = False
 
     def commit(self) -> None:
         with self.guarded():
@@ -273,6 +290,10 @@ def _connect_postgresql(target: Target, *, lock_timeout: float) -> Database:
         # 0 would mean no limit at all to PostgreSQL.
         connection.execute(f"SET lock_timeout = {max(1, int(lock_timeout * 1000))}")
         connection.autocommit = False
+        # A plan for each call's own values: prepared statements would switch
+        # to one generic plan, which sorts a tutor's delays instead of
+        # reading them in order.
+        connection.prepare_threshold = None
     except psycopg.Error as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else ""
         raise StoreError(f"cannot connect to {target.shown}: {first}") from None

@@ -343,13 +343,26 @@ def _stats(dialect: str) -> dict[str, Executable]:
         sessions.c.fb_platform == bindparam("platform", type_=String),
         sessions.c.start == bindparam("start", type_=BigInteger),
     )
+    # The same, of one tutor's sessions: which platform they met first.
+    first_of_tutor = select(func.min(sessions.c.id)).where(
+        taught,
+        given,
+        sessions.c.tutor == bindparam("tutor", type_=String),
+        sessions.c.start == bindparam("start", type_=BigInteger),
+    )
     # One tutor's median: the middle one or two of their delays, in order.
+    # SQLite's planner, given statistics, prefers the tutor's sessions by
+    # start and sorts them; tested on start + 0, which no index holds, it
+    # walks the tutor's delays in order instead (PostgreSQL does unasked).
+    start = sessions.c.start + 0 if dialect == "sqlite" else sessions.c.start
     median = (
         select(sessions.c.fb_delay)
         .where(
             sessions.c.tutor == bindparam("tutor", type_=String),
             sessions.c.fb_delay.is_not(None),
-            taught,
+            start >= bindparam("first", type_=BigInteger),
+            start < bindparam("end", type_=BigInteger),
+            start + sessions.c.minutes * 60 <= bindparam("now", type_=BigInteger),
         )
         .order_by(sessions.c.fb_delay)
         .limit(bindparam("count", type_=Integer))
@@ -373,6 +386,12 @@ def _stats(dialect: str) -> dict[str, Executable]:
         "stats_reasons": reasons,
         "stats_platforms": platforms,
         "stats_first_spelling": first_spelling,
+        "stats_first_of_tutor": first_of_tutor.where(
+            sessions.c.fb_platform == bindparam("platform", type_=String)
+        ),
+        "stats_first_of_tutor_unnamed": first_of_tutor.where(
+            sessions.c.fb_platform.is_(None)
+        ),
         "stats_median": median,
         "stats_gaps": gaps,
         "stats_open_runs": _open_runs(),

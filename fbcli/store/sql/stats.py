@@ -122,7 +122,7 @@ def _platforms(
     # Platforms in the order the Python rules meet them: by first session.
     for tutor in figures.values():
         if len(tutor.platforms) > 1:
-            order = _label_order(rows, labels, first_seen, tutor.tutor)
+            order = _label_order(rows, labels, first_seen, tutor.tutor, db, bounds)
             tutor.platforms = {name: tutor.platforms[name] for name in order}
 
 
@@ -142,14 +142,44 @@ def _label_order(
     labels: PlatformLabels,
     first_seen: dict[str | None, tuple[int, str]],
     tutor_id: str,
+    db: Database,
+    bounds: dict[str, int],
 ) -> list[str]:
-    seen: dict[str, tuple[int, str]] = {}
+    """One tutor's platforms in the order of their first sessions, (start, id)."""
+    starts: dict[str, int] = {}
+    texts: dict[str, list[str | None]] = {}
     for row_tutor, text, _, _, start in rows:
         if row_tutor != tutor_id:
             continue
         key = None if text is None else str(text)
         label = labels.label(key)
-        moment = (int(start), first_seen[key][1])
-        if label not in seen or moment < seen[label]:
-            seen[label] = moment
-    return sorted(seen, key=lambda name: seen[name])
+        texts.setdefault(label, []).append(key)
+        starts[label] = min(starts.get(label, int(start)), int(start))
+    firsts: dict[str, tuple[int, str]] = {name: (at, "") for name, at in starts.items()}
+    moments = list(starts.values())
+    for name, at in starts.items():
+        if moments.count(at) > 1:
+            # Two platforms first met at the same start: the session id decides.
+            ids = [
+                found
+                for text in texts[name]
+                for (found,) in (
+                    db.rows(
+                        "stats_first_of_tutor_unnamed",
+                        tutor=tutor_id,
+                        start=at,
+                        **bounds,
+                    )
+                    if text is None
+                    else db.rows(
+                        "stats_first_of_tutor",
+                        tutor=tutor_id,
+                        platform=text,
+                        start=at,
+                        **bounds,
+                    )
+                )
+                if found is not None
+            ]
+            firsts[name] = (at, min(ids))
+    return sorted(firsts, key=lambda name: firsts[name])

@@ -161,9 +161,12 @@ class SqlStore(Store):
                 self._prepare_schema()
                 self.db.begin(write=self.write)
             yield self
+            bulk = len(self._sessions_written) > BULK
             if self._pending:
                 self._flush()
             self.db.commit()
+            if bulk:
+                self.db.tidy_after_bulk()
         finally:
             self.db.rollback()
             self.db.close()
@@ -287,8 +290,9 @@ class SqlStore(Store):
         if bulk:
             db.run("refresh_every_session")
             db.run("refresh_every_run")
-            # Fresh statistics for the planner after many rows at once.
-            db.run_compiled([("ANALYZE", {})])
+            if db.dialect == "sqlite":
+                # Fresh statistics for the planner after many rows at once.
+                db.run_compiled((f"ANALYZE {name}", {}) for name in RECORD_TABLES)
         elif touched:
             ids = orjson.dumps(touched).decode()
             db.run("refresh_sessions", ids=ids)
