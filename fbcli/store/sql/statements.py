@@ -26,6 +26,7 @@ from sqlalchemy import (
     delete,
     func,
     null,
+    or_,
     select,
     update,
 )
@@ -206,27 +207,40 @@ def _runs(student_filter: ColumnElement[bool] | None) -> Subquery:
     ).subquery("runs")
 
 
-def _refresh_runs_of() -> list[Executable]:
-    """The runs of one student, found through the student's index."""
-    one = sessions.c.student == bindparam("student", type_=String)
-    runs = _runs(one)
+def _rewrite_runs(chosen: ColumnElement[bool]) -> list[Executable]:
+    """Rewrite the runs of the chosen sessions' students, touching only rows that change.
+
+    A new feedback moves one session at most, and most saves change no run:
+    rows whose values stay are not written, nor their index entries.
+    """
+    runs = _runs(chosen)
     return [
-        update(sessions).where(one).values(award_run=null(), awards_before=null()),
         update(sessions)
-        .where(sessions.c.id == runs.c.id)
+        .where(
+            chosen,
+            sessions.c.award_run.is_not(None),
+            sessions.c.fb_completed.is_not(True),
+        )
+        .values(award_run=null(), awards_before=null()),
+        update(sessions)
+        .where(
+            sessions.c.id == runs.c.id,
+            or_(
+                sessions.c.award_run.is_distinct_from(runs.c.run),
+                sessions.c.awards_before.is_distinct_from(runs.c.before),
+            ),
+        )
         .values(award_run=runs.c.run, awards_before=runs.c.before),
     ]
+
+
+def _refresh_runs_of() -> list[Executable]:
+    """The runs of one student, found through the student's index."""
+    return _rewrite_runs(sessions.c.student == bindparam("student", type_=String))
 
 
 def _refresh_runs(dialect: str) -> list[Executable]:
-    listed = sessions.c.student.in_(select(id_list(dialect)))
-    runs = _runs(listed)
-    return [
-        update(sessions).where(listed).values(award_run=null(), awards_before=null()),
-        update(sessions)
-        .where(sessions.c.id == runs.c.id)
-        .values(award_run=runs.c.run, awards_before=runs.c.before),
-    ]
+    return _rewrite_runs(sessions.c.student.in_(select(id_list(dialect))))
 
 
 def _refresh_every_run() -> Executable:
