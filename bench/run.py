@@ -1063,14 +1063,16 @@ def database_about(bench: Bench) -> list[str]:
         "On SQLite, the reads run on a copy of the generated file and give on "
         "another copy, made once and untimed, on a different pending session each "
         "run; both copies are read once first so that they are in the system's "
-        "cache, and are used as fbcli leaves them (no ANALYZE). On PostgreSQL, the reads run on the generated schema and give on a "
+        "cache, and are used as fbcli leaves them (with the statistics it "
+        "gathers after a bulk load). On PostgreSQL, the reads run on the generated "
+        "schema and give on a "
         "copy of it made for this run, again on a different pending session each run."
     ]
     if any(c.backend == "postgresql" for c in bench.cases):
         lines[0] += (
-            f" {pg_server_facts(bench.server)} The bench runs ANALYZE on each "
-            "schema after loading it, as autovacuum would where it is on (fbcli "
-            "itself does not)."
+            f" {pg_server_facts(bench.server)} fbcli runs VACUUM ANALYZE after "
+            "a bulk load; the bench also runs ANALYZE on each schema after "
+            "loading it, as autovacuum would where it is on."
         )
     return [*lines, *(f"- {note}" for note in bench.database_notes)]
 
