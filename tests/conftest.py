@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pexpect
 import pytest
@@ -52,6 +53,27 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "every_backend: run on the JSON file, SQLite and PostgreSQL"
     )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How many tests ran on each database, so that a run shows it plainly."""
+    outcomes: dict[str, dict[str, str]] = {"sqlite": {}, "postgresql": {}}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = str(getattr(report, "nodeid", ""))
+            for backend, seen in outcomes.items():
+                # A failure in teardown outweighs the pass of the call.
+                if backend in nodeid and seen.get(nodeid) in (
+                    None,
+                    "passed",
+                    "skipped",
+                ):
+                    seen[nodeid] = outcome
+    for backend, seen in outcomes.items():
+        if seen:
+            tally = {o: list(seen.values()).count(o) for o in set(seen.values())}
+            parts = ", ".join(f"{n} {o}" for o, n in sorted(tally.items()))
+            terminalreporter.write_line(f"{backend} tests: {parts}")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
