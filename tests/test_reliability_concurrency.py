@@ -28,7 +28,10 @@ GIVE = (
     "--platform",
     "zoom",
     "--eval",
-    "fluency=+",
+    # Levels kept: eight sessions of one student given in start order would
+    # raise a level from 5 past the top of the scale, refused, whatever the
+    # store does; the order of parallel gives is left to the machine.
+    "fluency==",
     "--eval",
     "accuracy==",
     "--eval",
@@ -133,7 +136,7 @@ def test_eight_batch_processes_at_once_lose_nothing(
                 "session": f"t{tutor}-{n}",
                 "completed": True,
                 "platform": "zoom",
-                "eval": "fluency=+;accuracy==;pronunciation==;comprehension==",
+                "eval": "fluency==;accuracy==;pronunciation==;comprehension==",
                 "goal": GOAL,
                 "add_to_plan": True,
                 "focus": "Narrative tenses",
