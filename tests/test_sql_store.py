@@ -473,3 +473,17 @@ def test_doctor_on_a_database_says_what_it_holds(
     broken = cli("doctor", "--json")
     assert broken.code == 5
     assert '"usable": false' in broken.stdout
+
+
+def test_a_server_that_cannot_be_reached_is_one_line_without_the_password(
+    cli: Runner,
+) -> None:
+    url = "postgresql://fbcli:s3cret@127.0.0.1:1/school"
+
+    result = cli("--db", url, "--as", "maria", "pending")
+
+    assert result.code == 5
+    assert result.stderr.startswith("error: cannot connect to ")
+    assert result.stderr.count("\n") == 1
+    assert "s3cret" not in result.stderr
+    assert "fbcli:***@" in result.stderr
