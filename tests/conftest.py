@@ -186,8 +186,7 @@ class DatabaseStore:
             return False
 
     def dump(self) -> Dump:
-        with open_store(self.location) as store:
-            return store.dump()
+        return store_dump(self)
 
     def read_bytes(self) -> bytes:
         """Every record of every table, in order, as one canonical document."""

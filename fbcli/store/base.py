@@ -26,6 +26,8 @@ from fbcli.rules.model import (
 
 if TYPE_CHECKING:
     from fbcli.rules.stats import Period, TutorFigures
+    from fbcli.store.json_store import JsonStore
+    from fbcli.store.sql.store import SqlStore
 
 SCHEMA_VERSION = 1
 
@@ -210,23 +212,13 @@ def open_store(
     ``replace`` (the old one is then kept as the backup); ``write`` holds the
     writers' lock from the read to the commit.
     """
+    kind: type[JsonStore] | type[SqlStore]
     if "://" in location:
         # A database URL; its libraries load only here.
-        from fbcli.store.sql.store import SqlStore
-
-        database = SqlStore(
-            location,
-            write=write or create,
-            create=create,
-            replace=replace,
-            lock_timeout=lock_timeout,
-        )
-        with database.opened():
-            yield database
-        return
-    from fbcli.store.json_store import JsonStore
-
-    store = JsonStore(
+        from fbcli.store.sql.store import SqlStore as kind
+    else:
+        from fbcli.store.json_store import JsonStore as kind
+    store = kind(
         location,
         write=write or create,
         create=create,

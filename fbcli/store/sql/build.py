@@ -76,8 +76,7 @@ def steps(dialect: Dialect) -> list[Compiled]:
     third: Compiled = [
         compiled_of(CreateIndex(index), dialect) for index in schema.STEP_3_INDEXES
     ]
-    # Statistics for the planner, of fbcli's own tables only.
-    third.extend((f"ANALYZE {table.name}", {}) for table in schema.RECORD_TABLES)
+    third.extend(compiled_of(s, dialect) for s in as_list(found["analyze"]))
     return [first, second, third]
 
 

@@ -41,8 +41,9 @@ STEPS: dict[str, list[Compiled]] = {
             ('CREATE INDEX sessions_outcomes ON sessions (tutor, start, minutes, fb_version, fb_first_given, fb_completed, fb_reason, fb_tech_issues, fb_great_work, fb_platform)', {}),
             ('CREATE INDEX sessions_delays ON sessions (tutor, fb_delay, start, minutes)', {}),
             ('CREATE INDEX sessions_awards ON sessions (student, fb_completed, start, id, award_run, awards_before, fb_doing_great, tutor)', {}),
-            ('UPDATE sessions SET fb_version=latest.version, fb_count=given.versions, fb_first_given=given.given_at, fb_delay=(given.given_at - (sessions.start + sessions.minutes * :minutes_1)), fb_completed=latest.completed, fb_reason=latest.reason, fb_tech_issues=latest.tech_issues, fb_platform=latest.platform, fb_great_work=latest.great_work, fb_doing_great=latest.doing_great FROM (SELECT feedback.session AS session, feedback.version AS version, feedback.completed AS completed, feedback.reason AS reason, feedback.tech_issues AS tech_issues, feedback.platform AS platform, feedback.great_work AS great_work, nullif(feedback.doing_great, :nullif_1) AS doing_great \nFROM feedback \nWHERE feedback.version = (SELECT max(other.version) AS max_1 \nFROM feedback AS other \nWHERE other.session = feedback.session)) AS latest, (SELECT counted.session AS session, counted.given_at AS given_at, firsts.versions AS versions \nFROM feedback AS counted JOIN (SELECT first.session AS session, min(first.version) AS version, count(*) AS versions \nFROM feedback AS first GROUP BY first.session) AS firsts ON firsts.session = counted.session AND counted.version = firsts.version) AS given WHERE sessions.id = latest.session AND sessions.id = given.session', {'minutes_1': 60, 'nullif_1': ''}),
-            ('UPDATE sessions SET award_run=runs.run, awards_before=runs."before" FROM (SELECT counted.id AS id, counted."before" AS "before", row_number() OVER (PARTITION BY counted.student, counted."before" ORDER BY counted.start, counted.id) AS run \nFROM (SELECT sessions.id AS id, sessions.student AS student, sessions.start AS start, coalesce(sum(CASE WHEN (sessions.fb_doing_great IS NOT NULL) THEN :param_1 ELSE :param_2 END) OVER (PARTITION BY sessions.student ORDER BY sessions.start, sessions.id ROWS BETWEEN UNBOUNDED PRECEDING AND :param_3 PRECEDING), :coalesce_1) AS "before" \nFROM sessions \nWHERE sessions.fb_completed IS 1) AS counted) AS runs WHERE sessions.id = runs.id', {'param_1': 1, 'param_2': 0, 'param_3': 1, 'coalesce_1': 0}),
+            ('UPDATE sessions SET fb_version=latest.version, fb_count=given.versions, fb_first_given=given.given_at, fb_delay=(given.given_at - (sessions.start + sessions.minutes * :minutes_1)), fb_completed=latest.completed, fb_reason=latest.reason, fb_tech_issues=latest.tech_issues, fb_platform=latest.platform, fb_great_work=latest.great_work, fb_doing_great=latest.doing_great FROM (SELECT feedback.session AS session, feedback.version AS version, feedback.completed AS completed, feedback.reason AS reason, feedback.tech_issues AS tech_issues, feedback.platform AS platform, feedback.great_work AS great_work, nullif(feedback.doing_great, :nullif_1) AS doing_great \nFROM feedback \nWHERE feedback.version = (SELECT max(other.version) AS max_1 \nFROM feedback AS other \nWHERE other.session = feedback.session)) AS latest, (SELECT first.session AS session, first.given_at AS given_at, firsts.versions AS versions \nFROM feedback AS first JOIN (SELECT feedback.session AS session, min(feedback.version) AS version, count(*) AS versions \nFROM feedback GROUP BY feedback.session) AS firsts ON firsts.session = first.session AND first.version = firsts.version) AS given WHERE sessions.id = latest.session AND sessions.id = given.session', {'minutes_1': 60, 'nullif_1': ''}),
+            ('UPDATE sessions SET award_run=NULL, awards_before=NULL WHERE sessions.award_run IS NOT NULL AND sessions.fb_completed IS NOT 1', {}),
+            ('UPDATE sessions SET award_run=runs.run, awards_before=runs."before" FROM (SELECT counted.id AS id, counted."before" AS "before", row_number() OVER (PARTITION BY counted.student, counted."before" ORDER BY counted.start, counted.id) AS run \nFROM (SELECT sessions.id AS id, sessions.student AS student, sessions.start AS start, coalesce(sum(CASE WHEN (sessions.fb_doing_great IS NOT NULL) THEN :param_1 ELSE :param_2 END) OVER (PARTITION BY sessions.student ORDER BY sessions.start, sessions.id ROWS BETWEEN UNBOUNDED PRECEDING AND :param_3 PRECEDING), :coalesce_1) AS "before" \nFROM sessions \nWHERE sessions.fb_completed IS 1) AS counted) AS runs WHERE sessions.id = runs.id AND (sessions.award_run IS NOT runs.run OR sessions.awards_before IS NOT runs."before")', {'param_1': 1, 'param_2': 0, 'param_3': 1, 'coalesce_1': 0}),
         ],
         [
             ('CREATE INDEX sessions_platforms ON sessions (tutor, fb_platform, start, minutes, fb_tech_issues, fb_version)', {}),
@@ -83,8 +84,9 @@ STEPS: dict[str, list[Compiled]] = {
             ('CREATE INDEX sessions_outcomes ON sessions (tutor, start, minutes, fb_version, fb_first_given, fb_completed, fb_reason, fb_tech_issues, fb_great_work, fb_platform)', {}),
             ('CREATE INDEX sessions_delays ON sessions (tutor, fb_delay, start, minutes)', {}),
             ('CREATE INDEX sessions_awards ON sessions (student, fb_completed, start, id, award_run, awards_before, fb_doing_great, tutor)', {}),
-            ('UPDATE sessions SET fb_version=latest.version, fb_count=given.versions, fb_first_given=given.given_at, fb_delay=(given.given_at - (sessions.start + sessions.minutes * %(minutes_1)s::INTEGER)), fb_completed=latest.completed, fb_reason=latest.reason, fb_tech_issues=latest.tech_issues, fb_platform=latest.platform, fb_great_work=latest.great_work, fb_doing_great=latest.doing_great FROM (SELECT feedback.session AS session, feedback.version AS version, feedback.completed AS completed, feedback.reason AS reason, feedback.tech_issues AS tech_issues, feedback.platform AS platform, feedback.great_work AS great_work, nullif(feedback.doing_great, %(nullif_1)s::VARCHAR) AS doing_great \nFROM feedback \nWHERE feedback.version = (SELECT max(other.version) AS max_1 \nFROM feedback AS other \nWHERE other.session = feedback.session)) AS latest, (SELECT counted.session AS session, counted.given_at AS given_at, firsts.versions AS versions \nFROM feedback AS counted JOIN (SELECT first.session AS session, min(first.version) AS version, count(*) AS versions \nFROM feedback AS first GROUP BY first.session) AS firsts ON firsts.session = counted.session AND counted.version = firsts.version) AS given WHERE sessions.id = latest.session AND sessions.id = given.session', {'minutes_1': 60, 'nullif_1': ''}),
-            ('UPDATE sessions SET award_run=runs.run, awards_before=runs.before FROM (SELECT counted.id AS id, counted.before AS before, row_number() OVER (PARTITION BY counted.student, counted.before ORDER BY counted.start, counted.id) AS run \nFROM (SELECT sessions.id AS id, sessions.student AS student, sessions.start AS start, coalesce(sum(CASE WHEN (sessions.fb_doing_great IS NOT NULL) THEN %(param_1)s::INTEGER ELSE %(param_2)s::INTEGER END) OVER (PARTITION BY sessions.student ORDER BY sessions.start, sessions.id ROWS BETWEEN UNBOUNDED PRECEDING AND %(param_3)s::INTEGER PRECEDING), %(coalesce_1)s::INTEGER) AS before \nFROM sessions \nWHERE sessions.fb_completed IS true) AS counted) AS runs WHERE sessions.id = runs.id', {'param_1': 1, 'param_2': 0, 'param_3': 1, 'coalesce_1': 0}),
+            ('UPDATE sessions SET fb_version=latest.version, fb_count=given.versions, fb_first_given=given.given_at, fb_delay=(given.given_at - (sessions.start + sessions.minutes * %(minutes_1)s::INTEGER)), fb_completed=latest.completed, fb_reason=latest.reason, fb_tech_issues=latest.tech_issues, fb_platform=latest.platform, fb_great_work=latest.great_work, fb_doing_great=latest.doing_great FROM (SELECT feedback.session AS session, feedback.version AS version, feedback.completed AS completed, feedback.reason AS reason, feedback.tech_issues AS tech_issues, feedback.platform AS platform, feedback.great_work AS great_work, nullif(feedback.doing_great, %(nullif_1)s::VARCHAR) AS doing_great \nFROM feedback \nWHERE feedback.version = (SELECT max(other.version) AS max_1 \nFROM feedback AS other \nWHERE other.session = feedback.session)) AS latest, (SELECT first.session AS session, first.given_at AS given_at, firsts.versions AS versions \nFROM feedback AS first JOIN (SELECT feedback.session AS session, min(feedback.version) AS version, count(*) AS versions \nFROM feedback GROUP BY feedback.session) AS firsts ON firsts.session = first.session AND first.version = firsts.version) AS given WHERE sessions.id = latest.session AND sessions.id = given.session', {'minutes_1': 60, 'nullif_1': ''}),
+            ('UPDATE sessions SET award_run=NULL, awards_before=NULL WHERE sessions.award_run IS NOT NULL AND sessions.fb_completed IS NOT true', {}),
+            ('UPDATE sessions SET award_run=runs.run, awards_before=runs.before FROM (SELECT counted.id AS id, counted.before AS before, row_number() OVER (PARTITION BY counted.student, counted.before ORDER BY counted.start, counted.id) AS run \nFROM (SELECT sessions.id AS id, sessions.student AS student, sessions.start AS start, coalesce(sum(CASE WHEN (sessions.fb_doing_great IS NOT NULL) THEN %(param_1)s::INTEGER ELSE %(param_2)s::INTEGER END) OVER (PARTITION BY sessions.student ORDER BY sessions.start, sessions.id ROWS BETWEEN UNBOUNDED PRECEDING AND %(param_3)s::INTEGER PRECEDING), %(coalesce_1)s::INTEGER) AS before \nFROM sessions \nWHERE sessions.fb_completed IS true) AS counted) AS runs WHERE sessions.id = runs.id AND (sessions.award_run IS DISTINCT FROM runs.run OR sessions.awards_before IS DISTINCT FROM runs.before)', {'param_1': 1, 'param_2': 0, 'param_3': 1, 'coalesce_1': 0}),
         ],
         [
             ('CREATE INDEX sessions_platforms ON sessions (tutor, fb_platform, start, minutes, fb_tech_issues, fb_version)', {}),
@@ -107,22 +109,26 @@ SQL: dict[str, dict[str, Compiled]] = {
         'add_plan_change': [
             ('INSERT INTO plan_changes (student, goal, action, at, "by") VALUES (:student, :goal, :action, :at, :by)', {}),
         ],
-        'clear': [
-            ('DELETE FROM plan_changes', {}),
-            ('DELETE FROM feedback', {}),
-            ('DELETE FROM sessions', {}),
-            ('DELETE FROM students', {}),
-            ('DELETE FROM tutors', {}),
+        'analyze': [
+            ('ANALYZE tutors', {}),
+            ('ANALYZE students', {}),
+            ('ANALYZE sessions', {}),
+            ('ANALYZE feedback', {}),
+            ('ANALYZE plan_changes', {}),
         ],
         'completed_badges': [
             ('SELECT sessions.start, sessions.id, sessions.fb_great_work \nFROM sessions \nWHERE sessions.tutor = :tutor AND sessions.fb_completed IS 1 ORDER BY sessions.start DESC, sessions.id DESC\n LIMIT :newest OFFSET :param_1', {'param_1': 0}),
         ],
         'count_rows': [
-            ('SELECT count(*) AS count_1 \nFROM tutors', {}),
-            ('SELECT count(*) AS count_1 \nFROM students', {}),
-            ('SELECT count(*) AS count_1 \nFROM sessions', {}),
-            ('SELECT count(*) AS count_1 \nFROM feedback', {}),
-            ('SELECT count(*) AS count_1 \nFROM plan_changes', {}),
+            ('SELECT (SELECT count(*) AS count_1 \nFROM tutors) AS tutors, (SELECT count(*) AS count_2 \nFROM students) AS students, (SELECT count(*) AS count_3 \nFROM sessions) AS sessions, (SELECT count(*) AS count_4 \nFROM feedback) AS feedback, (SELECT count(*) AS count_5 \nFROM plan_changes) AS plan_changes', {}),
+        ],
+        'drop_tables': [
+            ('DROP TABLE plan_changes', {}),
+            ('DROP TABLE feedback', {}),
+            ('DROP TABLE sessions', {}),
+            ('DROP TABLE students', {}),
+            ('DROP TABLE tutors', {}),
+            ('DROP TABLE fbcli_meta', {}),
         ],
         'feedback_stored': [
             ('SELECT feedback.session, feedback.tutor, feedback.given_at, feedback.completed, feedback.version, feedback.reason, feedback.student_missed, feedback.tech_issues, feedback.note, feedback.platform, feedback.evaluation, feedback.great_work, feedback.goal, feedback.doing_great, feedback.focus, feedback.language_seen, feedback.follow_up, feedback.comments, feedback.saved_at \nFROM feedback ORDER BY feedback.seq', {}),
@@ -167,10 +173,11 @@ SQL: dict[str, dict[str, Compiled]] = {
             ('INSERT INTO tutors (id, name, email, role) VALUES (:id, :name, :email, :role) ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, role = excluded.role', {}),
         ],
         'refresh_every_run': [
-            ('UPDATE sessions SET award_run=runs.run, awards_before=runs."before" FROM (SELECT counted.id AS id, counted."before" AS "before", row_number() OVER (PARTITION BY counted.student, counted."before" ORDER BY counted.start, counted.id) AS run \nFROM (SELECT sessions.id AS id, sessions.student AS student, sessions.start AS start, coalesce(sum(CASE WHEN (sessions.fb_doing_great IS NOT NULL) THEN :param_1 ELSE :param_2 END) OVER (PARTITION BY sessions.student ORDER BY sessions.start, sessions.id ROWS BETWEEN UNBOUNDED PRECEDING AND :param_3 PRECEDING), :coalesce_1) AS "before" \nFROM sessions \nWHERE sessions.fb_completed IS 1) AS counted) AS runs WHERE sessions.id = runs.id', {'param_1': 1, 'param_2': 0, 'param_3': 1, 'coalesce_1': 0}),
+            ('UPDATE sessions SET award_run=NULL, awards_before=NULL WHERE sessions.award_run IS NOT NULL AND sessions.fb_completed IS NOT 1', {}),
+            ('UPDATE sessions SET award_run=runs.run, awards_before=runs."before" FROM (SELECT counted.id AS id, counted."before" AS "before", row_number() OVER (PARTITION BY counted.student, counted."before" ORDER BY counted.start, counted.id) AS run \nFROM (SELECT sessions.id AS id, sessions.student AS student, sessions.start AS start, coalesce(sum(CASE WHEN (sessions.fb_doing_great IS NOT NULL) THEN :param_1 ELSE :param_2 END) OVER (PARTITION BY sessions.student ORDER BY sessions.start, sessions.id ROWS BETWEEN UNBOUNDED PRECEDING AND :param_3 PRECEDING), :coalesce_1) AS "before" \nFROM sessions \nWHERE sessions.fb_completed IS 1) AS counted) AS runs WHERE sessions.id = runs.id AND (sessions.award_run IS NOT runs.run OR sessions.awards_before IS NOT runs."before")', {'param_1': 1, 'param_2': 0, 'param_3': 1, 'coalesce_1': 0}),
         ],
         'refresh_every_session': [
-            ('UPDATE sessions SET fb_version=latest.version, fb_count=given.versions, fb_first_given=given.given_at, fb_delay=(given.given_at - (sessions.start + sessions.minutes * :minutes_1)), fb_completed=latest.completed, fb_reason=latest.reason, fb_tech_issues=latest.tech_issues, fb_platform=latest.platform, fb_great_work=latest.great_work, fb_doing_great=latest.doing_great FROM (SELECT feedback.session AS session, feedback.version AS version, feedback.completed AS completed, feedback.reason AS reason, feedback.tech_issues AS tech_issues, feedback.platform AS platform, feedback.great_work AS great_work, nullif(feedback.doing_great, :nullif_1) AS doing_great \nFROM feedback \nWHERE feedback.version = (SELECT max(other.version) AS max_1 \nFROM feedback AS other \nWHERE other.session = feedback.session)) AS latest, (SELECT counted.session AS session, counted.given_at AS given_at, firsts.versions AS versions \nFROM feedback AS counted JOIN (SELECT first.session AS session, min(first.version) AS version, count(*) AS versions \nFROM feedback AS first GROUP BY first.session) AS firsts ON firsts.session = counted.session AND counted.version = firsts.version) AS given WHERE sessions.id = latest.session AND sessions.id = given.session', {'minutes_1': 60, 'nullif_1': ''}),
+            ('UPDATE sessions SET fb_version=latest.version, fb_count=given.versions, fb_first_given=given.given_at, fb_delay=(given.given_at - (sessions.start + sessions.minutes * :minutes_1)), fb_completed=latest.completed, fb_reason=latest.reason, fb_tech_issues=latest.tech_issues, fb_platform=latest.platform, fb_great_work=latest.great_work, fb_doing_great=latest.doing_great FROM (SELECT feedback.session AS session, feedback.version AS version, feedback.completed AS completed, feedback.reason AS reason, feedback.tech_issues AS tech_issues, feedback.platform AS platform, feedback.great_work AS great_work, nullif(feedback.doing_great, :nullif_1) AS doing_great \nFROM feedback \nWHERE feedback.version = (SELECT max(other.version) AS max_1 \nFROM feedback AS other \nWHERE other.session = feedback.session)) AS latest, (SELECT first.session AS session, first.given_at AS given_at, firsts.versions AS versions \nFROM feedback AS first JOIN (SELECT feedback.session AS session, min(feedback.version) AS version, count(*) AS versions \nFROM feedback GROUP BY feedback.session) AS firsts ON firsts.session = first.session AND first.version = firsts.version) AS given WHERE sessions.id = latest.session AND sessions.id = given.session', {'minutes_1': 60, 'nullif_1': ''}),
         ],
         'refresh_runs': [
             ('UPDATE sessions SET award_run=NULL, awards_before=NULL WHERE sessions.student IN (SELECT anon_1.value \nFROM json_each(:ids) AS anon_1) AND sessions.award_run IS NOT NULL AND sessions.fb_completed IS NOT 1', {}),
@@ -181,7 +188,7 @@ SQL: dict[str, dict[str, Compiled]] = {
             ('UPDATE sessions SET award_run=runs.run, awards_before=runs."before" FROM (SELECT counted.id AS id, counted."before" AS "before", row_number() OVER (PARTITION BY counted.student, counted."before" ORDER BY counted.start, counted.id) AS run \nFROM (SELECT sessions.id AS id, sessions.student AS student, sessions.start AS start, coalesce(sum(CASE WHEN (sessions.fb_doing_great IS NOT NULL) THEN :param_1 ELSE :param_2 END) OVER (PARTITION BY sessions.student ORDER BY sessions.start, sessions.id ROWS BETWEEN UNBOUNDED PRECEDING AND :param_3 PRECEDING), :coalesce_1) AS "before" \nFROM sessions \nWHERE sessions.fb_completed IS 1 AND sessions.student = :student) AS counted) AS runs WHERE sessions.id = runs.id AND (sessions.award_run IS NOT runs.run OR sessions.awards_before IS NOT runs."before")', {'param_1': 1, 'param_2': 0, 'param_3': 1, 'coalesce_1': 0}),
         ],
         'refresh_sessions': [
-            ('UPDATE sessions SET fb_version=latest.version, fb_count=latest.versions, fb_first_given=latest.first_given, fb_delay=(latest.first_given - (sessions.start + sessions.minutes * :minutes_1)), fb_completed=latest.completed, fb_reason=latest.reason, fb_tech_issues=latest.tech_issues, fb_platform=latest.platform, fb_great_work=latest.great_work, fb_doing_great=latest.doing_great FROM (SELECT feedback.session AS session, feedback.version AS version, feedback.completed AS completed, feedback.reason AS reason, feedback.tech_issues AS tech_issues, feedback.platform AS platform, feedback.great_work AS great_work, nullif(feedback.doing_great, :nullif_1) AS doing_great, (SELECT first.given_at \nFROM feedback AS first \nWHERE first.session = feedback.session ORDER BY first.version\n LIMIT :param_1 OFFSET :param_2) AS first_given, (SELECT count(*) AS count_1 \nFROM feedback AS counted \nWHERE counted.session = feedback.session) AS versions \nFROM feedback \nWHERE feedback.session IN (SELECT anon_1.value \nFROM json_each(:ids) AS anon_1) AND feedback.version = (SELECT max(other.version) AS max_1 \nFROM feedback AS other \nWHERE other.session = feedback.session)) AS latest WHERE sessions.id = latest.session', {'minutes_1': 60, 'nullif_1': '', 'param_1': 1, 'param_2': 0}),
+            ('UPDATE sessions SET fb_version=latest.version, fb_count=given.versions, fb_first_given=given.given_at, fb_delay=(given.given_at - (sessions.start + sessions.minutes * :minutes_1)), fb_completed=latest.completed, fb_reason=latest.reason, fb_tech_issues=latest.tech_issues, fb_platform=latest.platform, fb_great_work=latest.great_work, fb_doing_great=latest.doing_great FROM (SELECT feedback.session AS session, feedback.version AS version, feedback.completed AS completed, feedback.reason AS reason, feedback.tech_issues AS tech_issues, feedback.platform AS platform, feedback.great_work AS great_work, nullif(feedback.doing_great, :nullif_1) AS doing_great \nFROM feedback \nWHERE feedback.session IN (SELECT anon_1.value \nFROM json_each(:ids) AS anon_1) AND feedback.version = (SELECT max(other.version) AS max_1 \nFROM feedback AS other \nWHERE other.session = feedback.session)) AS latest, (SELECT first.session AS session, first.given_at AS given_at, firsts.versions AS versions \nFROM feedback AS first JOIN (SELECT feedback.session AS session, min(feedback.version) AS version, count(*) AS versions \nFROM feedback \nWHERE feedback.session IN (SELECT anon_1.value \nFROM json_each(:ids) AS anon_1) GROUP BY feedback.session) AS firsts ON firsts.session = first.session AND first.version = firsts.version) AS given WHERE sessions.id = latest.session AND sessions.id = given.session', {'minutes_1': 60, 'nullif_1': ''}),
         ],
         'schema_version': [
             ('SELECT fbcli_meta.value \nFROM fbcli_meta \nWHERE fbcli_meta."key" = :key_1', {'key_1': 'schema_version'}),
@@ -216,9 +223,6 @@ SQL: dict[str, dict[str, Compiled]] = {
         'stats_first_of_tutor_unnamed': [
             ('SELECT min(sessions.id) AS min_1 \nFROM sessions \nWHERE sessions.start >= :first AND sessions.start < :end AND sessions.start + sessions.minutes * :minutes_1 <= :now AND sessions.fb_version IS NOT NULL AND sessions.tutor = :tutor AND sessions.start = :start AND sessions.fb_platform IS NULL', {'minutes_1': 60}),
         ],
-        'stats_first_spelling': [
-            ('SELECT min(sessions.id) AS min_1 \nFROM sessions \nWHERE sessions.start >= :first AND sessions.start < :end AND sessions.start + sessions.minutes * :minutes_1 <= :now AND sessions.fb_version IS NOT NULL AND sessions.fb_platform = :platform AND sessions.start = :start', {'minutes_1': 60}),
-        ],
         'stats_gaps': [
             ('SELECT sessions.tutor, sessions.award_run AS gap, count(*) AS awards \nFROM sessions \nWHERE sessions.fb_doing_great IS NOT NULL AND sessions.fb_completed IS 1 AND sessions.start >= :first AND sessions.start < :end GROUP BY sessions.tutor, sessions.award_run', {}),
         ],
@@ -252,6 +256,8 @@ SQL: dict[str, dict[str, Compiled]] = {
         'tutors': [
             ('SELECT tutors.id, tutors.name, tutors.email, tutors.role \nFROM tutors ORDER BY tutors.seq', {}),
         ],
+        'vacuum': [
+        ],
     },
     'postgresql': {
         'add_feedback': [
@@ -260,22 +266,26 @@ SQL: dict[str, dict[str, Compiled]] = {
         'add_plan_change': [
             ('INSERT INTO plan_changes (student, goal, action, at, by) VALUES (%(student)s::VARCHAR, %(goal)s::VARCHAR, %(action)s::VARCHAR, %(at)s::BIGINT, %(by)s::VARCHAR)', {}),
         ],
-        'clear': [
-            ('DELETE FROM plan_changes', {}),
-            ('DELETE FROM feedback', {}),
-            ('DELETE FROM sessions', {}),
-            ('DELETE FROM students', {}),
-            ('DELETE FROM tutors', {}),
+        'analyze': [
+            ('ANALYZE tutors', {}),
+            ('ANALYZE students', {}),
+            ('ANALYZE sessions', {}),
+            ('ANALYZE feedback', {}),
+            ('ANALYZE plan_changes', {}),
         ],
         'completed_badges': [
             ('SELECT sessions.start, sessions.id, sessions.fb_great_work \nFROM sessions \nWHERE sessions.tutor = %(tutor)s::VARCHAR AND sessions.fb_completed IS true ORDER BY sessions.start DESC, sessions.id DESC \n LIMIT %(newest)s::INTEGER', {}),
         ],
         'count_rows': [
-            ('SELECT count(*) AS count_1 \nFROM tutors', {}),
-            ('SELECT count(*) AS count_1 \nFROM students', {}),
-            ('SELECT count(*) AS count_1 \nFROM sessions', {}),
-            ('SELECT count(*) AS count_1 \nFROM feedback', {}),
-            ('SELECT count(*) AS count_1 \nFROM plan_changes', {}),
+            ('SELECT (SELECT count(*) AS count_1 \nFROM tutors) AS tutors, (SELECT count(*) AS count_2 \nFROM students) AS students, (SELECT count(*) AS count_3 \nFROM sessions) AS sessions, (SELECT count(*) AS count_4 \nFROM feedback) AS feedback, (SELECT count(*) AS count_5 \nFROM plan_changes) AS plan_changes', {}),
+        ],
+        'drop_tables': [
+            ('DROP TABLE plan_changes', {}),
+            ('DROP TABLE feedback', {}),
+            ('DROP TABLE sessions', {}),
+            ('DROP TABLE students', {}),
+            ('DROP TABLE tutors', {}),
+            ('DROP TABLE fbcli_meta', {}),
         ],
         'feedback_stored': [
             ('SELECT feedback.session, feedback.tutor, feedback.given_at, feedback.completed, feedback.version, feedback.reason, feedback.student_missed, feedback.tech_issues, feedback.note, feedback.platform, feedback.evaluation, feedback.great_work, feedback.goal, feedback.doing_great, feedback.focus, feedback.language_seen, feedback.follow_up, feedback.comments, feedback.saved_at \nFROM feedback ORDER BY feedback.seq', {}),
@@ -320,10 +330,11 @@ SQL: dict[str, dict[str, Compiled]] = {
             ('INSERT INTO tutors (id, name, email, role) VALUES (%(id)s::VARCHAR, %(name)s::VARCHAR, %(email)s::VARCHAR, %(role)s::VARCHAR) ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, role = excluded.role', {}),
         ],
         'refresh_every_run': [
-            ('UPDATE sessions SET award_run=runs.run, awards_before=runs.before FROM (SELECT counted.id AS id, counted.before AS before, row_number() OVER (PARTITION BY counted.student, counted.before ORDER BY counted.start, counted.id) AS run \nFROM (SELECT sessions.id AS id, sessions.student AS student, sessions.start AS start, coalesce(sum(CASE WHEN (sessions.fb_doing_great IS NOT NULL) THEN %(param_1)s::INTEGER ELSE %(param_2)s::INTEGER END) OVER (PARTITION BY sessions.student ORDER BY sessions.start, sessions.id ROWS BETWEEN UNBOUNDED PRECEDING AND %(param_3)s::INTEGER PRECEDING), %(coalesce_1)s::INTEGER) AS before \nFROM sessions \nWHERE sessions.fb_completed IS true) AS counted) AS runs WHERE sessions.id = runs.id', {'param_1': 1, 'param_2': 0, 'param_3': 1, 'coalesce_1': 0}),
+            ('UPDATE sessions SET award_run=NULL, awards_before=NULL WHERE sessions.award_run IS NOT NULL AND sessions.fb_completed IS NOT true', {}),
+            ('UPDATE sessions SET award_run=runs.run, awards_before=runs.before FROM (SELECT counted.id AS id, counted.before AS before, row_number() OVER (PARTITION BY counted.student, counted.before ORDER BY counted.start, counted.id) AS run \nFROM (SELECT sessions.id AS id, sessions.student AS student, sessions.start AS start, coalesce(sum(CASE WHEN (sessions.fb_doing_great IS NOT NULL) THEN %(param_1)s::INTEGER ELSE %(param_2)s::INTEGER END) OVER (PARTITION BY sessions.student ORDER BY sessions.start, sessions.id ROWS BETWEEN UNBOUNDED PRECEDING AND %(param_3)s::INTEGER PRECEDING), %(coalesce_1)s::INTEGER) AS before \nFROM sessions \nWHERE sessions.fb_completed IS true) AS counted) AS runs WHERE sessions.id = runs.id AND (sessions.award_run IS DISTINCT FROM runs.run OR sessions.awards_before IS DISTINCT FROM runs.before)', {'param_1': 1, 'param_2': 0, 'param_3': 1, 'coalesce_1': 0}),
         ],
         'refresh_every_session': [
-            ('UPDATE sessions SET fb_version=latest.version, fb_count=given.versions, fb_first_given=given.given_at, fb_delay=(given.given_at - (sessions.start + sessions.minutes * %(minutes_1)s::INTEGER)), fb_completed=latest.completed, fb_reason=latest.reason, fb_tech_issues=latest.tech_issues, fb_platform=latest.platform, fb_great_work=latest.great_work, fb_doing_great=latest.doing_great FROM (SELECT feedback.session AS session, feedback.version AS version, feedback.completed AS completed, feedback.reason AS reason, feedback.tech_issues AS tech_issues, feedback.platform AS platform, feedback.great_work AS great_work, nullif(feedback.doing_great, %(nullif_1)s::VARCHAR) AS doing_great \nFROM feedback \nWHERE feedback.version = (SELECT max(other.version) AS max_1 \nFROM feedback AS other \nWHERE other.session = feedback.session)) AS latest, (SELECT counted.session AS session, counted.given_at AS given_at, firsts.versions AS versions \nFROM feedback AS counted JOIN (SELECT first.session AS session, min(first.version) AS version, count(*) AS versions \nFROM feedback AS first GROUP BY first.session) AS firsts ON firsts.session = counted.session AND counted.version = firsts.version) AS given WHERE sessions.id = latest.session AND sessions.id = given.session', {'minutes_1': 60, 'nullif_1': ''}),
+            ('UPDATE sessions SET fb_version=latest.version, fb_count=given.versions, fb_first_given=given.given_at, fb_delay=(given.given_at - (sessions.start + sessions.minutes * %(minutes_1)s::INTEGER)), fb_completed=latest.completed, fb_reason=latest.reason, fb_tech_issues=latest.tech_issues, fb_platform=latest.platform, fb_great_work=latest.great_work, fb_doing_great=latest.doing_great FROM (SELECT feedback.session AS session, feedback.version AS version, feedback.completed AS completed, feedback.reason AS reason, feedback.tech_issues AS tech_issues, feedback.platform AS platform, feedback.great_work AS great_work, nullif(feedback.doing_great, %(nullif_1)s::VARCHAR) AS doing_great \nFROM feedback \nWHERE feedback.version = (SELECT max(other.version) AS max_1 \nFROM feedback AS other \nWHERE other.session = feedback.session)) AS latest, (SELECT first.session AS session, first.given_at AS given_at, firsts.versions AS versions \nFROM feedback AS first JOIN (SELECT feedback.session AS session, min(feedback.version) AS version, count(*) AS versions \nFROM feedback GROUP BY feedback.session) AS firsts ON firsts.session = first.session AND first.version = firsts.version) AS given WHERE sessions.id = latest.session AND sessions.id = given.session', {'minutes_1': 60, 'nullif_1': ''}),
         ],
         'refresh_runs': [
             ('UPDATE sessions SET award_run=NULL, awards_before=NULL WHERE sessions.student IN (SELECT anon_1.value \nFROM jsonb_array_elements_text(CAST(%(ids)s::VARCHAR AS JSONB)) AS anon_1) AND sessions.award_run IS NOT NULL AND sessions.fb_completed IS NOT true', {}),
@@ -334,7 +345,7 @@ SQL: dict[str, dict[str, Compiled]] = {
             ('UPDATE sessions SET award_run=runs.run, awards_before=runs.before FROM (SELECT counted.id AS id, counted.before AS before, row_number() OVER (PARTITION BY counted.student, counted.before ORDER BY counted.start, counted.id) AS run \nFROM (SELECT sessions.id AS id, sessions.student AS student, sessions.start AS start, coalesce(sum(CASE WHEN (sessions.fb_doing_great IS NOT NULL) THEN %(param_1)s::INTEGER ELSE %(param_2)s::INTEGER END) OVER (PARTITION BY sessions.student ORDER BY sessions.start, sessions.id ROWS BETWEEN UNBOUNDED PRECEDING AND %(param_3)s::INTEGER PRECEDING), %(coalesce_1)s::INTEGER) AS before \nFROM sessions \nWHERE sessions.fb_completed IS true AND sessions.student = %(student)s::VARCHAR) AS counted) AS runs WHERE sessions.id = runs.id AND (sessions.award_run IS DISTINCT FROM runs.run OR sessions.awards_before IS DISTINCT FROM runs.before)', {'param_1': 1, 'param_2': 0, 'param_3': 1, 'coalesce_1': 0}),
         ],
         'refresh_sessions': [
-            ('UPDATE sessions SET fb_version=latest.version, fb_count=latest.versions, fb_first_given=latest.first_given, fb_delay=(latest.first_given - (sessions.start + sessions.minutes * %(minutes_1)s::INTEGER)), fb_completed=latest.completed, fb_reason=latest.reason, fb_tech_issues=latest.tech_issues, fb_platform=latest.platform, fb_great_work=latest.great_work, fb_doing_great=latest.doing_great FROM (SELECT feedback.session AS session, feedback.version AS version, feedback.completed AS completed, feedback.reason AS reason, feedback.tech_issues AS tech_issues, feedback.platform AS platform, feedback.great_work AS great_work, nullif(feedback.doing_great, %(nullif_1)s::VARCHAR) AS doing_great, (SELECT first.given_at \nFROM feedback AS first \nWHERE first.session = feedback.session ORDER BY first.version \n LIMIT %(param_1)s::INTEGER) AS first_given, (SELECT count(*) AS count_1 \nFROM feedback AS counted \nWHERE counted.session = feedback.session) AS versions \nFROM feedback \nWHERE feedback.session IN (SELECT anon_1.value \nFROM jsonb_array_elements_text(CAST(%(ids)s::VARCHAR AS JSONB)) AS anon_1) AND feedback.version = (SELECT max(other.version) AS max_1 \nFROM feedback AS other \nWHERE other.session = feedback.session)) AS latest WHERE sessions.id = latest.session', {'minutes_1': 60, 'nullif_1': '', 'param_1': 1}),
+            ('UPDATE sessions SET fb_version=latest.version, fb_count=given.versions, fb_first_given=given.given_at, fb_delay=(given.given_at - (sessions.start + sessions.minutes * %(minutes_1)s::INTEGER)), fb_completed=latest.completed, fb_reason=latest.reason, fb_tech_issues=latest.tech_issues, fb_platform=latest.platform, fb_great_work=latest.great_work, fb_doing_great=latest.doing_great FROM (SELECT feedback.session AS session, feedback.version AS version, feedback.completed AS completed, feedback.reason AS reason, feedback.tech_issues AS tech_issues, feedback.platform AS platform, feedback.great_work AS great_work, nullif(feedback.doing_great, %(nullif_1)s::VARCHAR) AS doing_great \nFROM feedback \nWHERE feedback.session IN (SELECT anon_1.value \nFROM jsonb_array_elements_text(CAST(%(ids)s::VARCHAR AS JSONB)) AS anon_1) AND feedback.version = (SELECT max(other.version) AS max_1 \nFROM feedback AS other \nWHERE other.session = feedback.session)) AS latest, (SELECT first.session AS session, first.given_at AS given_at, firsts.versions AS versions \nFROM feedback AS first JOIN (SELECT feedback.session AS session, min(feedback.version) AS version, count(*) AS versions \nFROM feedback \nWHERE feedback.session IN (SELECT anon_1.value \nFROM jsonb_array_elements_text(CAST(%(ids)s::VARCHAR AS JSONB)) AS anon_1) GROUP BY feedback.session) AS firsts ON firsts.session = first.session AND first.version = firsts.version) AS given WHERE sessions.id = latest.session AND sessions.id = given.session', {'minutes_1': 60, 'nullif_1': ''}),
         ],
         'schema_version': [
             ('SELECT fbcli_meta.value \nFROM fbcli_meta \nWHERE fbcli_meta.key = %(key_1)s::VARCHAR', {'key_1': 'schema_version'}),
@@ -369,9 +380,6 @@ SQL: dict[str, dict[str, Compiled]] = {
         'stats_first_of_tutor_unnamed': [
             ('SELECT min(sessions.id) AS min_1 \nFROM sessions \nWHERE sessions.start >= %(first)s::BIGINT AND sessions.start < %(end)s::BIGINT AND sessions.start + sessions.minutes * %(minutes_1)s::INTEGER <= %(now)s::BIGINT AND sessions.fb_version IS NOT NULL AND sessions.tutor = %(tutor)s::VARCHAR AND sessions.start = %(start)s::BIGINT AND sessions.fb_platform IS NULL', {'minutes_1': 60}),
         ],
-        'stats_first_spelling': [
-            ('SELECT min(sessions.id) AS min_1 \nFROM sessions \nWHERE sessions.start >= %(first)s::BIGINT AND sessions.start < %(end)s::BIGINT AND sessions.start + sessions.minutes * %(minutes_1)s::INTEGER <= %(now)s::BIGINT AND sessions.fb_version IS NOT NULL AND sessions.fb_platform = %(platform)s::VARCHAR AND sessions.start = %(start)s::BIGINT', {'minutes_1': 60}),
-        ],
         'stats_gaps': [
             ('SELECT sessions.tutor, sessions.award_run AS gap, count(*) AS awards \nFROM sessions \nWHERE sessions.fb_doing_great IS NOT NULL AND sessions.fb_completed IS true AND sessions.start >= %(first)s::BIGINT AND sessions.start < %(end)s::BIGINT GROUP BY sessions.tutor, sessions.award_run', {}),
         ],
@@ -404,6 +412,13 @@ SQL: dict[str, dict[str, Compiled]] = {
         ],
         'tutors': [
             ('SELECT tutors.id, tutors.name, tutors.email, tutors.role \nFROM tutors ORDER BY tutors.seq', {}),
+        ],
+        'vacuum': [
+            ('VACUUM ANALYZE tutors', {}),
+            ('VACUUM ANALYZE students', {}),
+            ('VACUUM ANALYZE sessions', {}),
+            ('VACUUM ANALYZE feedback', {}),
+            ('VACUUM ANALYZE plan_changes', {}),
         ],
     },
 }

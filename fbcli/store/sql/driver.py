@@ -8,7 +8,6 @@ URL names is imported.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -16,17 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from fbcli.errors import StoreError
-from fbcli.store.sql.compiled import RECORD_TABLES, SQL, STEPS, Compiled
+from fbcli.store.sql.compiled import SQL, STEPS, Compiled
 
 Row = tuple[Any, ...]
 # The advisory lock fbcli's writers take on PostgreSQL: this number, and the
 # schema the store is in, so that stores in other schemas do not wait.
 WRITERS_LOCK = 0x66_62_63_6C  # "fbcl"
 WRITERS_LOCK_SQL = "SELECT pg_advisory_xact_lock(%(key)s, hashtext(current_schema()))"
-
-
-def is_url(location: str) -> bool:
-    return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", location) is not None
 
 
 @dataclass(frozen=True)
@@ -85,6 +80,20 @@ class Database:
             cursor = self.connection.execute(text, {**defaults, **params})
             return list(cursor.fetchall())
 
+    def rows_if_tables(self, name: str) -> list[Row] | None:
+        """``rows``, or None when the database holds no fbcli tables (rolled back)."""
+        ((text, defaults),) = self._statements(name)
+        try:
+            return list(self.connection.execute(text, defaults).fetchall())
+        except self._errors.Error as error:
+            if (
+                "no such table" in str(error)
+                or type(error).__name__ == "UndefinedTable"
+            ):
+                self.rollback()
+                return None
+            raise StoreError(self.explain(error)) from None
+
     def run(self, name: str, **params: Any) -> None:
         with self.guarded():
             for text, defaults in self._statements(name):
@@ -132,21 +141,20 @@ class Database:
                 self.connection.execute(WRITERS_LOCK_SQL, {"key": WRITERS_LOCK})
 
     def tidy_after_bulk(self) -> None:
-        """After many rows at once: PostgreSQL's VACUUM ANALYZE, outside any transaction.
-
-        It records which pages hold only visible rows, so that stats read
-        their indexes alone, and gives the planner fresh statistics (SQLite
-        ran ANALYZE inside the transaction).
-        """
-        if self.dialect != "postgresql":
+        """After many rows at once, what must run outside a transaction (``vacuum``)."""
+        if not self._statements("vacuum"):
             return
-        with self.guarded():
-            self.connection.autocommit = True
-            try:
-                for table in RECORD_TABLES:
-                    self.connection.execute(f"VACUUM ANALYZE {table}")
-            finally:
-                self.connection.autocommit = False
+        self.connection.autocommit = True
+        try:
+            self.run("vacuum")
+        finally:
+            self.connection.autocommit = False
+
+    def use_wal(self) -> None:
+        """A new SQLite file: readers never wait for the writer, nor it for them."""
+        if self.dialect == "sqlite":
+            with self.guarded():
+                self.connection.execute("PRAGMA journal_mode=WAL")
 
     def commit(self) -> None:
         with self.guarded():

@@ -8,6 +8,7 @@ array (``ids``), which each database reads as a table.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -23,17 +24,20 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
-    delete,
     func,
     null,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.schema import DropTable
 from sqlalchemy.sql.expression import Subquery
 
+from fbcli.rules.model import Feedback, PlanChange, Session, Student, Tutor
 from fbcli.store.sql.schema import (
+    RECORD_TABLES,
     feedback,
     meta,
     plan_changes,
@@ -44,42 +48,20 @@ from fbcli.store.sql.schema import (
 
 DIALECTS = ("sqlite", "postgresql")
 
-SESSION_FIELDS = (
-    sessions.c.id,
-    sessions.c.tutor,
-    sessions.c.student,
-    sessions.c.start,
-    sessions.c.minutes,
-)
-FEEDBACK_FIELDS = tuple(
-    feedback.c[name]
-    for name in (
-        "session",
-        "tutor",
-        "given_at",
-        "completed",
-        "version",
-        "reason",
-        "student_missed",
-        "tech_issues",
-        "note",
-        "platform",
-        "evaluation",
-        "great_work",
-        "goal",
-        "doing_great",
-        "focus",
-        "language_seen",
-        "follow_up",
-        "comments",
-        "saved_at",
-    )
-)
-TUTOR_FIELDS = (tutors.c.id, tutors.c.name, tutors.c.email, tutors.c.role)
-STUDENT_FIELDS = (students.c.id, students.c.name, students.c.levels)
-PLAN_FIELDS = tuple(
-    plan_changes.c[name] for name in ("student", "goal", "action", "at", "by")
-)
+
+def fields_of(table: Table, record: type) -> tuple[Any, ...]:
+    """The table's columns for a record class's fields, in the class's order.
+
+    Rows come back in this order and are read positionally (``store.py``).
+    """
+    return tuple(table.c[field.name] for field in dataclasses.fields(record))
+
+
+SESSION_FIELDS = fields_of(sessions, Session)
+FEEDBACK_FIELDS = fields_of(feedback, Feedback)
+TUTOR_FIELDS = fields_of(tutors, Tutor)
+STUDENT_FIELDS = fields_of(students, Student)
+PLAN_FIELDS = fields_of(plan_changes, PlanChange)
 
 
 def id_list(dialect: str, name: str = "ids") -> Any:
@@ -130,10 +112,14 @@ def _latest_version(session: ColumnElement[str]) -> Select[tuple[int]]:
     )
 
 
-def _refresh_sessions(dialect: str) -> Executable:
-    """Copy each listed session's latest feedback onto it, and when it was first given."""
+def _refresh_feedback(chosen: ColumnElement[bool] | None) -> Executable:
+    """Copy onto sessions their latest feedback, and when it was first given.
+
+    ``chosen`` picks the feedback rows (by session) to look at; None takes
+    every session's, after a bulk load or schema step 2.
+    """
     first = feedback.alias("first")
-    count = feedback.alias("counted")
+    where = [] if chosen is None else [chosen]
     latest = (
         select(
             feedback.c.session,
@@ -144,30 +130,40 @@ def _refresh_sessions(dialect: str) -> Executable:
             feedback.c.platform,
             feedback.c.great_work,
             func.nullif(feedback.c.doing_great, "").label("doing_great"),
-            select(first.c.given_at)
-            .where(first.c.session == feedback.c.session)
-            .order_by(first.c.version)
-            .limit(1)
-            .scalar_subquery()
-            .label("first_given"),
-            select(func.count())
-            .where(count.c.session == feedback.c.session)
-            .scalar_subquery()
-            .label("versions"),
         )
-        .where(feedback.c.session.in_(select(id_list(dialect))))
-        .where(feedback.c.version == _latest_version(feedback.c.session))
+        .where(*where, feedback.c.version == _latest_version(feedback.c.session))
         .subquery("latest")
+    )
+    firsts = (
+        select(
+            feedback.c.session,
+            func.min(feedback.c.version).label("version"),
+            func.count().label("versions"),
+        )
+        .where(*where)
+        .group_by(feedback.c.session)
+        .subquery("firsts")
+    )
+    given = (
+        select(first.c.session, first.c.given_at, firsts.c.versions)
+        .join(
+            firsts,
+            and_(
+                firsts.c.session == first.c.session,
+                firsts.c.version == first.c.version,
+            ),
+        )
+        .subquery("given")
     )
     return (
         update(sessions)
         .where(sessions.c.id == latest.c.session)
+        .where(sessions.c.id == given.c.session)
         .values(
             fb_version=latest.c.version,
-            fb_count=latest.c.versions,
-            fb_first_given=latest.c.first_given,
-            fb_delay=latest.c.first_given
-            - (sessions.c.start + sessions.c.minutes * 60),
+            fb_count=given.c.versions,
+            fb_first_given=given.c.given_at,
+            fb_delay=given.c.given_at - (sessions.c.start + sessions.c.minutes * 60),
             fb_completed=latest.c.completed,
             fb_reason=latest.c.reason,
             fb_tech_issues=latest.c.tech_issues,
@@ -207,17 +203,18 @@ def _runs(student_filter: ColumnElement[bool] | None) -> Subquery:
     ).subquery("runs")
 
 
-def _rewrite_runs(chosen: ColumnElement[bool]) -> list[Executable]:
-    """Rewrite the runs of the chosen sessions' students, touching only rows that change.
+def _rewrite_runs(chosen: ColumnElement[bool] | None) -> list[Executable]:
+    """Rewrite the runs of the chosen students (None: all), touching only rows that change.
 
     A new feedback moves one session at most, and most saves change no run:
     rows whose values stay are not written, nor their index entries.
     """
     runs = _runs(chosen)
+    where = [] if chosen is None else [chosen]
     return [
         update(sessions)
         .where(
-            chosen,
+            *where,
             sessions.c.award_run.is_not(None),
             sessions.c.fb_completed.is_not(True),
         )
@@ -232,80 +229,6 @@ def _rewrite_runs(chosen: ColumnElement[bool]) -> list[Executable]:
         )
         .values(award_run=runs.c.run, awards_before=runs.c.before),
     ]
-
-
-def _refresh_runs_of() -> list[Executable]:
-    """The runs of one student, found through the student's index."""
-    return _rewrite_runs(sessions.c.student == bindparam("student", type_=String))
-
-
-def _refresh_runs(dialect: str) -> list[Executable]:
-    return _rewrite_runs(sessions.c.student.in_(select(id_list(dialect))))
-
-
-def _refresh_every_run() -> Executable:
-    runs = _runs(None)
-    return (
-        update(sessions)
-        .where(sessions.c.id == runs.c.id)
-        .values(award_run=runs.c.run, awards_before=runs.c.before)
-    )
-
-
-def _refresh_every_session() -> Executable:
-    first = feedback.alias("first")
-    count = feedback.alias("counted")
-    latest = (
-        select(
-            feedback.c.session,
-            feedback.c.version,
-            feedback.c.completed,
-            feedback.c.reason,
-            feedback.c.tech_issues,
-            feedback.c.platform,
-            feedback.c.great_work,
-            func.nullif(feedback.c.doing_great, "").label("doing_great"),
-        )
-        .where(feedback.c.version == _latest_version(feedback.c.session))
-        .subquery("latest")
-    )
-    firsts = (
-        select(
-            first.c.session,
-            func.min(first.c.version).label("version"),
-            func.count().label("versions"),
-        )
-        .group_by(first.c.session)
-        .subquery("firsts")
-    )
-    given = (
-        select(count.c.session, count.c.given_at, firsts.c.versions)
-        .join(
-            firsts,
-            and_(
-                firsts.c.session == count.c.session,
-                firsts.c.version == count.c.version,
-            ),
-        )
-        .subquery("given")
-    )
-    return (
-        update(sessions)
-        .where(sessions.c.id == latest.c.session)
-        .where(sessions.c.id == given.c.session)
-        .values(
-            fb_version=latest.c.version,
-            fb_count=given.c.versions,
-            fb_first_given=given.c.given_at,
-            fb_delay=given.c.given_at - (sessions.c.start + sessions.c.minutes * 60),
-            fb_completed=latest.c.completed,
-            fb_reason=latest.c.reason,
-            fb_tech_issues=latest.c.tech_issues,
-            fb_platform=latest.c.platform,
-            fb_great_work=latest.c.great_work,
-            fb_doing_great=latest.c.doing_great,
-        )
-    )
 
 
 def _stats(dialect: str) -> dict[str, Executable]:
@@ -351,13 +274,7 @@ def _stats(dialect: str) -> dict[str, Executable]:
         .where(taught, given)
         .group_by(sessions.c.tutor, sessions.c.fb_platform)
     )
-    first_spelling = select(func.min(sessions.c.id)).where(
-        taught,
-        given,
-        sessions.c.fb_platform == bindparam("platform", type_=String),
-        sessions.c.start == bindparam("start", type_=BigInteger),
-    )
-    # The same, of one tutor's sessions: which platform they met first.
+    # The first of one tutor's counted sessions at one start, on one platform.
     first_of_tutor = select(func.min(sessions.c.id)).where(
         taught,
         given,
@@ -399,7 +316,6 @@ def _stats(dialect: str) -> dict[str, Executable]:
         "stats_outcomes": outcomes,
         "stats_reasons": reasons,
         "stats_platforms": platforms,
-        "stats_first_spelling": first_spelling,
         "stats_first_of_tutor": first_of_tutor.where(
             sessions.c.fb_platform == bindparam("platform", type_=String)
         ),
@@ -534,24 +450,41 @@ def statements(dialect: str) -> dict[str, Executable | list[Executable]]:
         "add_plan_change": plan_changes.insert()
         .values({column.name: bindparam(column.name) for column in PLAN_FIELDS})
         .inline(),
-        "refresh_sessions": _refresh_sessions(dialect),
-        "refresh_runs": _refresh_runs(dialect),
-        "refresh_runs_of": _refresh_runs_of(),
+        "refresh_sessions": _refresh_feedback(
+            feedback.c.session.in_(select(id_list(dialect)))
+        ),
+        "refresh_runs": _rewrite_runs(sessions.c.student.in_(select(id_list(dialect)))),
+        # One student's, through the student's index, which a list would not use.
+        "refresh_runs_of": _rewrite_runs(
+            sessions.c.student == bindparam("student", type_=String)
+        ),
         "completed_badges": select(
             sessions.c.start, sessions.c.id, sessions.c.fb_great_work
         )
         .where(by_tutor, sessions.c.fb_completed.is_(True))
         .order_by(sessions.c.start.desc(), sessions.c.id.desc())
         .limit(bindparam("newest", type_=Integer)),
-        "refresh_every_session": _refresh_every_session(),
-        "refresh_every_run": _refresh_every_run(),
-        "count_rows": [
-            select(func.count()).select_from(table)
-            for table in (tutors, students, sessions, feedback, plan_changes)
-        ],
-        "clear": [
-            delete(table)
-            for table in (plan_changes, feedback, sessions, students, tutors)
+        "refresh_every_session": _refresh_feedback(None),
+        "refresh_every_run": _rewrite_runs(None),
+        "count_rows": select(
+            *(
+                select(func.count())
+                .select_from(table)
+                .scalar_subquery()
+                .label(table.name)
+                for table in RECORD_TABLES
+            )
+        ),
+        # init --force and migrate --force on PostgreSQL (SQLite sets the file aside).
+        "drop_tables": [DropTable(table) for table in (*reversed(RECORD_TABLES), meta)],
+        # Statistics for the planner, of fbcli's own tables only.
+        "analyze": [text(f"ANALYZE {table.name}") for table in RECORD_TABLES],
+        # After a bulk load, outside any transaction (PostgreSQL): VACUUM also
+        # marks the pages whose rows all are visible, so stats read indexes alone.
+        "vacuum": [
+            text(f"VACUUM ANALYZE {table.name}")
+            for table in RECORD_TABLES
+            if dialect == "postgresql"
         ],
         **_stats(dialect),
     }

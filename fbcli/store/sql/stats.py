@@ -7,6 +7,7 @@ module stays the definition: the tests check both give the same figures.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from fbcli.rules.model import Settings, Tutor
@@ -93,93 +94,75 @@ def _platforms(
     rows: list[Row],
     bounds: dict[str, int],
 ) -> None:
-    """Sessions and tech issues per platform, each under its first spelling seen."""
-    first_seen: dict[str | None, tuple[int, str]] = {}
-    starts: dict[str | None, int] = {}
-    for _, text, _, _, start in rows:
-        key = None if text is None else str(text)
-        starts[key] = min(starts.get(key, int(start)), int(start))
-    tied = _tied_spellings(starts)
-    for text, start in starts.items():
-        first_id = ""
-        if text is not None and text in tied:
-            found = db.rows(
-                "stats_first_spelling", platform=text, start=start, **bounds
-            )
-            first_id = str(found[0][0] or "")
-        first_seen[text] = (start, first_id)
+    """Sessions and tech issues per platform, as the Python rules count them.
+
+    ``rows`` are (tutor, platform as typed, sessions, tech issues, first start)
+    of the wanted tutors. A platform is named by its first spelling met, and
+    listed in each tutor's figures in the order met, both by session (start,
+    id); the session id is looked up only where two first starts tie.
+    """
+    from fbcli.rules.matching import fold
+
+    def kind(text: str | None) -> str | None:
+        name = (text or "").strip()
+        return fold(name) if name else None
+
+    groups = [
+        (str(who), None if text is None else str(text), int(start))
+        for who, text, _, _, start in rows
+    ]
+    # When the first sessions of two spellings of one platform, or of two
+    # platforms of one tutor, start at once, the session id decides.
+    spelling_start: dict[str | None, int] = {}
+    platform_start: dict[tuple[str, str | None], int] = {}
+    for who, text, start in groups:
+        spelling_start[text] = min(spelling_start.get(text, start), start)
+        key = (who, kind(text))
+        platform_start[key] = min(platform_start.get(key, start), start)
+    spellings_at = Counter((kind(t), at) for t, at in spelling_start.items())
+    platforms_at = Counter((who, at) for (who, _), at in platform_start.items())
+    first: dict[tuple[str, str | None], tuple[int, str]] = {}
+    for who, text, start in groups:
+        tied = (
+            start == spelling_start[text] and spellings_at[kind(text), start] > 1
+        ) or (start == platform_start[who, kind(text)] and platforms_at[who, start] > 1)
+        first[who, text] = (
+            start,
+            _first_id(db, who, text, start, bounds) if tied else "",
+        )
+
     labels = PlatformLabels()
-    for text in sorted(first_seen, key=lambda t: first_seen[t]):
+    for _, text in sorted(first, key=lambda group: first[group]):
         labels.label(text)
+    met: dict[str, dict[str, tuple[int, str]]] = {}
     for tutor_id, text, sessions, tech_issues, _ in rows:
-        label = labels.label(None if text is None else str(text))
-        tutor = figures[str(tutor_id)]
+        key = (str(tutor_id), None if text is None else str(text))
+        label = labels.label(key[1])
+        tutor = figures[key[0]]
         platform = tutor.platforms.get(label)
         if platform is None:
             platform = tutor.platforms[label] = PlatformFigures()
         platform.sessions += int(sessions)
         platform.tech_issues += int(tech_issues)
-    # Platforms in the order the Python rules meet them: by first session.
-    for tutor in figures.values():
-        if len(tutor.platforms) > 1:
-            order = _label_order(rows, labels, first_seen, tutor.tutor, db, bounds)
-            tutor.platforms = {name: tutor.platforms[name] for name in order}
+        seen = met.setdefault(key[0], {})
+        seen[label] = min(seen.get(label, first[key]), first[key])
+    for tutor_id, seen in met.items():
+        tutor = figures[tutor_id]
+        tutor.platforms = {
+            name: tutor.platforms[name] for name in sorted(seen, key=seen.__getitem__)
+        }
 
 
-def _tied_spellings(starts: dict[str | None, int]) -> set[str]:
-    """Spellings whose first session starts with another spelling's of the same name."""
-    from fbcli.rules.matching import fold
-
-    by_moment: dict[tuple[str, int], list[str]] = {}
-    for text, start in starts.items():
-        if text is not None and text.strip():
-            by_moment.setdefault((fold(text.strip()), start), []).append(text)
-    return {text for texts in by_moment.values() if len(texts) > 1 for text in texts}
-
-
-def _label_order(
-    rows: list[Row],
-    labels: PlatformLabels,
-    first_seen: dict[str | None, tuple[int, str]],
-    tutor_id: str,
-    db: Database,
-    bounds: dict[str, int],
-) -> list[str]:
-    """One tutor's platforms in the order of their first sessions, (start, id)."""
-    starts: dict[str, int] = {}
-    texts: dict[str, list[str | None]] = {}
-    for row_tutor, text, _, _, start in rows:
-        if row_tutor != tutor_id:
-            continue
-        key = None if text is None else str(text)
-        label = labels.label(key)
-        texts.setdefault(label, []).append(key)
-        starts[label] = min(starts.get(label, int(start)), int(start))
-    firsts: dict[str, tuple[int, str]] = {name: (at, "") for name, at in starts.items()}
-    moments = list(starts.values())
-    for name, at in starts.items():
-        if moments.count(at) > 1:
-            # Two platforms first met at the same start: the session id decides.
-            ids = [
-                found
-                for text in texts[name]
-                for (found,) in (
-                    db.rows(
-                        "stats_first_of_tutor_unnamed",
-                        tutor=tutor_id,
-                        start=at,
-                        **bounds,
-                    )
-                    if text is None
-                    else db.rows(
-                        "stats_first_of_tutor",
-                        tutor=tutor_id,
-                        platform=text,
-                        start=at,
-                        **bounds,
-                    )
-                )
-                if found is not None
-            ]
-            firsts[name] = (at, min(ids))
-    return sorted(firsts, key=lambda name: firsts[name])
+def _first_id(
+    db: Database, tutor: str, text: str | None, start: int, bounds: dict[str, int]
+) -> str:
+    """The least session id of the tutor's counted sessions on this platform at ``start``."""
+    if text is None:
+        found = db.rows(
+            "stats_first_of_tutor_unnamed", tutor=tutor, start=start, **bounds
+        )
+    else:
+        found = db.rows(
+            "stats_first_of_tutor", tutor=tutor, platform=text, start=start, **bounds
+        )
+    return str(found[0][0])

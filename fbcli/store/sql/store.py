@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from fbcli.errors import StoreError
-from fbcli.rules.model import Feedback, PlanChange, Session, Student, Tutor
+from fbcli.rules.model import Feedback, PlanChange, Session, Settings, Student, Tutor
 from fbcli.store.base import Dump, Store
 from fbcli.store.sql.compiled import RECORD_TABLES, SCHEMA_VERSION
 from fbcli.store.sql.driver import Database, Row, Target, connect, parse_url
@@ -189,18 +189,7 @@ class SqlStore(Store):
 
     def _version(self) -> int | None:
         """The schema version recorded, or None for a database without fbcli's tables."""
-        db = self.db
-        ((text, defaults),) = db._statements("schema_version")
-        try:
-            rows = db.connection.execute(text, defaults).fetchall()
-        except db._errors.Error as error:
-            if (
-                "no such table" in str(error)
-                or type(error).__name__ == "UndefinedTable"
-            ):
-                db.rollback()
-                return None
-            raise StoreError(db.explain(error)) from None
+        rows = self.db.rows_if_tables("schema_version")
         if not rows:
             return None
         try:
@@ -213,9 +202,8 @@ class SqlStore(Store):
     def _prepare_schema(self) -> None:
         """Create the schema, or bring an older one forward, in its own transaction."""
         db = self.db
-        if self.create and self.target.dialect == "sqlite":
-            with db.guarded():
-                db.connection.execute("PRAGMA journal_mode=WAL")
+        if self.create:
+            db.use_wal()
         db.begin(write=True)
         db.lock_writers()
         version = self._version()
@@ -226,7 +214,7 @@ class SqlStore(Store):
                     f"{self.target.shown} already holds an fbcli store; "
                     "--force replaces it"
                 )
-            self._drop_tables()
+            db.run("drop_tables")
             version = None
         if version is None:
             if not self.create:
@@ -254,23 +242,10 @@ class SqlStore(Store):
                 f"to {SCHEMA_VERSION}"
             )
 
-    def _drop_tables(self) -> None:
-        """``--force`` on PostgreSQL: the old tables go (SQLite set the file aside)."""
-        self.db.run_compiled(
-            (f"DROP TABLE {name}", {})
-            for name in (*reversed(RECORD_TABLES), "fbcli_meta")
-        )
-
     def counts(self) -> dict[str, int]:
         """How many records each table holds."""
-        db = self.db
-        found = {}
-        for name, (text, defaults) in zip(
-            RECORD_TABLES, db._statements("count_rows"), strict=True
-        ):
-            with db.guarded():
-                found[name] = db.connection.execute(text, defaults).fetchone()[0]
-        return found
+        (row,) = self.db.rows("count_rows")
+        return dict(zip(RECORD_TABLES, (int(n) for n in row), strict=True))
 
     def _flush(self) -> None:
         db = self.db
@@ -291,8 +266,9 @@ class SqlStore(Store):
             db.run("refresh_every_session")
             db.run("refresh_every_run")
             if db.dialect == "sqlite":
-                # Fresh statistics for the planner after many rows at once.
-                db.run_compiled((f"ANALYZE {name}", {}) for name in RECORD_TABLES)
+                # Fresh statistics for the planner after many rows at once
+                # (PostgreSQL's come with VACUUM, after the commit).
+                db.run("analyze")
         elif touched:
             ids = orjson.dumps(touched).decode()
             db.run("refresh_sessions", ids=ids)
@@ -411,7 +387,7 @@ class SqlStore(Store):
         tutors: list[Tutor],
         period: Period,
         now: datetime,
-        settings: Any,
+        settings: Settings,
         only: list[str] | None = None,
     ) -> list[TutorFigures]:
         from fbcli.store.sql.stats import tutor_figures
