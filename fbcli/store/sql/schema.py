@@ -82,6 +82,14 @@ def _session_columns() -> list[Column[Any]]:
     ]
 
 
+def _session_indexes() -> list[Index]:
+    """The indexes of step 1: each tutor's and each student's sessions in order."""
+    return [
+        Index("sessions_by_tutor", "tutor", "start", "id"),
+        Index("sessions_by_student", "student", "start", "id"),
+    ]
+
+
 def _derived_columns() -> list[Column[Any]]:
     return [
         # The latest feedback version; NULL while feedback is pending.
@@ -109,8 +117,7 @@ sessions = Table(
     metadata,
     *_session_columns(),
     *_derived_columns(),
-    Index("sessions_by_tutor", "tutor", "start", "id"),
-    Index("sessions_by_student", "student", "start", "id"),
+    *_session_indexes(),
     # Per-tutor counts, read from the index alone.
     Index(
         "sessions_outcomes",
@@ -237,8 +244,7 @@ def step_one_tables() -> list[Table]:
                     "sessions",
                     first,
                     *_session_columns(),
-                    Index("sessions_by_tutor", "tutor", "start", "id"),
-                    Index("sessions_by_student", "student", "start", "id"),
+                    *_session_indexes(),
                 )
             )
         else:

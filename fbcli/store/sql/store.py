@@ -365,9 +365,7 @@ class SqlStore(Store):
             rows = self.db.rows("plan_changes")
         else:
             rows = self.db.rows("plan_changes_of_student", student=student)
-        return [
-            PlanChange(row[0], row[1], row[2], moment(row[3]), row[4]) for row in rows
-        ]
+        return [_plan_change(row) for row in rows]
 
     def dump(self) -> Dump:
         db = self.db
@@ -376,10 +374,7 @@ class SqlStore(Store):
             self.students(),
             [session_of(row) for row in db.rows("sessions_stored")],
             [feedback_of(row) for row in db.rows("feedback_stored")],
-            [
-                PlanChange(row[0], row[1], row[2], moment(row[3]), row[4])
-                for row in db.rows("plan_changes_stored")
-            ],
+            [_plan_change(row) for row in db.rows("plan_changes_stored")],
         )
 
     def tutor_figures(
@@ -457,3 +452,7 @@ class SqlStore(Store):
 
 def _student(row: Row) -> Student:
     return Student(row[0], row[1], orjson.loads(row[2]))
+
+
+def _plan_change(row: Row) -> PlanChange:
+    return PlanChange(row[0], row[1], row[2], moment(row[3]), row[4])
