@@ -18,8 +18,10 @@ of their own (``fbcli_bench_N``), through ``open_store`` as fbcli writes them.
 
 Run ``python -m bench.generate N [--backend B] [--backfill R] [--out PATH]``
 to write one; the runner keeps generated stores under ``bench/stores/``, keyed
-by N, R, seed and ``GENERATOR_VERSION`` (a schema's comment carries the same
-key, so a schema made by another generator version is rebuilt).
+by N, R, seed and ``GENERATOR_VERSION``, and for a database by fbcli's database
+schema version too (a schema's comment carries the same key, so a schema made
+by another generator or schema version is rebuilt, not brought forward while
+it is timed).
 """
 
 from __future__ import annotations
@@ -207,6 +209,15 @@ def store_name(sessions: int, seed: int = SEED, backfill: int = 0) -> str:
     return f"n{sessions}{extra}-seed{seed}-g{GENERATOR_VERSION}-s{SCHEMA_VERSION}"
 
 
+def made_name(name: str, backend: str) -> str:
+    """A cached store's name for ``backend``: a database's names its schema version."""
+    if backend == "json":
+        return name
+    from fbcli.store.sql.compiled import SCHEMA_VERSION as DATABASE_VERSION
+
+    return f"{name}-d{DATABASE_VERSION}"
+
+
 @dataclass
 class School:
     """Every record of a generated store, in the order the store is given them."""
@@ -264,7 +275,7 @@ def cached_sqlite(
 ) -> tuple[str, Manifest]:
     """A SQLite store (its sqlite:/// URL) in ``stores``, generated if missing."""
     name = store_name(sessions, seed, backfill)
-    path = (stores / f"{name}.db").resolve()
+    path = (stores / f"{made_name(name, 'sqlite')}.db").resolve()
     if path.is_file() and manifest_path(stores, name).is_file():
         return sqlite_url(path), read_manifest(stores, name)
     stores.mkdir(parents=True, exist_ok=True)
@@ -290,15 +301,16 @@ def cached_postgresql(
 ) -> tuple[str, Manifest]:
     """A store in a schema of its own on ``server`` (its URL), generated if missing.
 
-    The schema's comment names the store it holds (``store_name``: size, seed,
-    generator and schema versions), so a schema of an older generator is
-    rebuilt. A new one is written under another name and renamed in place.
+    The schema's comment names the store it holds (``made_name``: size, seed,
+    generator and schema versions), so a schema of an older generator or
+    schema version is rebuilt. A new one is written under another name and renamed in place.
     """
     import psycopg
 
     name = store_name(sessions, seed, backfill)
     schema = schema_name(sessions, seed, backfill)
-    if pg_marker(server, schema) == name and manifest_path(stores, name).is_file():
+    marker = made_name(name, "postgresql")
+    if pg_marker(server, schema) == marker and manifest_path(stores, name).is_file():
         return schema_url(server, schema), read_manifest(stores, name)
     stores.mkdir(parents=True, exist_ok=True)
     building = f"{schema}_new"
@@ -311,7 +323,7 @@ def cached_postgresql(
     with psycopg.connect(server) as connection:
         connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         connection.execute(f"ALTER SCHEMA {building} RENAME TO {schema}")
-        connection.execute(f"COMMENT ON SCHEMA {schema} IS '{name}'")
+        connection.execute(f"COMMENT ON SCHEMA {schema} IS '{marker}'")
     analyze(server, schema)
     keep(stores, name, "postgresql", built, time.perf_counter() - started)
     return schema_url(server, schema), built.school.manifest
@@ -321,7 +333,8 @@ def made(
     stores: Path, sessions: int, backend: str, backfill: int = 0, seed: int = SEED
 ) -> Made | None:
     """How long the cached store took to make, if it says."""
-    path = stores / f"{store_name(sessions, seed, backfill)}.{backend}.made.json"
+    name = made_name(store_name(sessions, seed, backfill), backend)
+    path = stores / f"{name}.{backend}.made.json"
     return Made.from_json(path.read_bytes()) if path.is_file() else None
 
 
@@ -356,7 +369,9 @@ def keep(stores: Path, name: str, backend: str, built: Built, written: float) ->
         format_time(datetime.now(UTC)),
         round(peak),
     )
-    (stores / f"{name}.{backend}.made.json").write_bytes(record.to_json())
+    (stores / f"{made_name(name, backend)}.{backend}.made.json").write_bytes(
+        record.to_json()
+    )
 
 
 def sqlite_url(path: Path) -> str:

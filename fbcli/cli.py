@@ -1,7 +1,5 @@
 """The entry point: global options, command discovery, and error handling."""
 
-from __future__ import annotations
-
 import importlib
 import os
 import sys

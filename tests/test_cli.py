@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -24,6 +25,7 @@ def command_names() -> list[str]:
 
 
 COMMANDS = command_names()
+FBCLI = [sys.executable, "-m", "fbcli"]
 
 
 def test_python_m_fbcli_shows_help() -> None:
@@ -223,3 +225,47 @@ def test_a_nul_byte_in_a_file_name_is_a_usage_error(cli: Runner) -> None:
 
     assert result.code == 2
     assert result.stderr == "error: a value on the command line holds a NUL byte\n"
+
+
+# Long output fails while the command runs; short output when it is flushed last.
+@pytest.mark.parametrize(
+    "command", [["sessions", "--json"], ["show", "S-1001", "--json"]]
+)
+def test_a_reader_that_stops_early_is_no_error(
+    env: dict[str, str], demo_store: Path, command: list[str]
+) -> None:
+    reading, writing = os.pipe()
+    os.close(reading)  # as `fbcli sessions | head` once head has had enough
+    try:
+        done = subprocess.run(
+            [*FBCLI, "--db", str(demo_store), "--as", "maria", *command],
+            stdout=writing,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **env},
+            timeout=120,
+        )
+    finally:
+        os.close(writing)
+
+    # Quietly, with click's code for it: no traceback, no "Exception ignored".
+    assert done.returncode == 1
+    assert done.stderr == ""
+
+
+def test_all_output_is_handed_on_before_the_process_leaves(
+    env: dict[str, str], demo_store: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "sessions.json"
+    with out.open("w") as target:
+        done = subprocess.run(
+            [*FBCLI, "--db", str(demo_store), "--as", "maria", "sessions", "--json"],
+            stdout=target,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **env},
+            timeout=120,
+        )
+
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(out.read_text())) > 50

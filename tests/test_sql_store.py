@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -115,19 +116,63 @@ def test_a_newer_schema_is_refused_and_left_alone(
     assert result.stderr.count("\n") == 1
 
 
-@DATABASES
-def test_a_store_at_schema_version_1_is_brought_forward(
-    cli: Runner, demo_store: DatabaseStore, demo_template: Path
-) -> None:
+def rebuild_at_version(location: str, version: int) -> None:
+    """Rebuild the store at ``location`` as fbcli's schema steps up to
+    ``version`` made it, holding the same records."""
     from fbcli.store.sql import schema
+    from fbcli.store.sql.compiled import STEPS
 
-    statements = [f"DROP INDEX {index.name}" for index in schema.STEP_3_INDEXES]
-    statements += [f"DROP INDEX {name}" for name in schema.STATS_INDEXES]
-    statements += [
-        f"ALTER TABLE sessions DROP COLUMN {name}" for name in schema.DERIVED_COLUMNS
-    ]
-    statements.append("UPDATE fbcli_meta SET value = '1' WHERE key = 'schema_version'")
-    raw_sql(demo_store.location, *statements)
+    dialect = "sqlite" if location.startswith("sqlite") else "postgresql"
+    old_tables = schema.step_one_tables()
+    if location.startswith("sqlite"):
+        import sqlite3
+
+        connection: Any = sqlite3.connect(
+            location.removeprefix("sqlite:///"), isolation_level=None
+        )
+        mark = "?"
+        connection.execute("BEGIN")
+    else:
+        import psycopg
+
+        connection = psycopg.connect(location)
+        mark = "%s"
+    rows = {}
+    for table in old_tables:
+        if table.name == "fbcli_meta":
+            continue
+        names = ", ".join(f'"{c.name}"' for c in table.columns)
+        rows[table.name] = (
+            names,
+            list(connection.execute(f"SELECT {names} FROM {table.name} ORDER BY seq")),
+        )
+    for table in (*reversed(schema.RECORD_TABLES), schema.meta):
+        connection.execute(f"DROP TABLE {table.name}")
+    for number, step in enumerate(STEPS[dialect][:version], start=1):
+        for text, defaults in step:
+            connection.execute(text, defaults)
+        if number == 1:
+            for name, (names, found) in rows.items():
+                marks = ", ".join(mark for _ in names.split(", "))
+                for row in found:
+                    connection.execute(
+                        f"INSERT INTO {name} ({names}) VALUES ({marks})", row
+                    )
+    connection.execute(
+        f"INSERT INTO fbcli_meta (key, value) VALUES ('schema_version', '{version}')"
+    )
+    connection.execute("COMMIT" if dialect == "sqlite" else "SELECT 1")
+    if dialect == "postgresql":
+        connection.commit()
+    connection.close()
+
+
+@DATABASES
+@pytest.mark.parametrize("version", [1, 3])
+def test_a_store_at_an_older_schema_version_is_brought_forward(
+    cli: Runner, demo_store: DatabaseStore, demo_template: Path, version: int
+) -> None:
+    rebuild_at_version(demo_store.location, version)
 
     result = cli("--as", "olga", "stats", "--all", "--format", "json")
     on_file = cli(
@@ -135,7 +180,7 @@ def test_a_store_at_schema_version_1_is_brought_forward(
     )
 
     assert result.code == 0, result.stderr
-    assert f"from schema version 1 to {SCHEMA_VERSION}" in result.stderr
+    assert f"from schema version {version} to {SCHEMA_VERSION}" in result.stderr
     assert result.stdout == on_file.stdout
     assert demo_store.dump() == store_dump(demo_template)
     again = cli("--as", "olga", "stats", "--all", "--format", "json")
@@ -487,3 +532,80 @@ def test_a_server_that_cannot_be_reached_is_one_line_without_the_password(
     assert result.stderr.count("\n") == 1
     assert "s3cret" not in result.stderr
     assert "fbcli:***@" in result.stderr
+
+
+# What giving feedback reads, on SQLite: each from a few neighbouring pages.
+
+GIVE_READS = {
+    # The student's sessions and their latest versions, from one index.
+    "sessions_of_student": "SEARCH sessions USING COVERING INDEX sessions_of_student",
+    # The student's feedback, stored together under the student's key.
+    "latest_feedback_of_student": "SEARCH feedback USING PRIMARY KEY (student=?)",
+    # The tutor's newest completed sessions and their badges.
+    "completed_badges": "SEARCH sessions USING COVERING INDEX sessions_badges",
+}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("name", sorted(GIVE_READS))
+def test_giving_feedback_reads_the_students_records_together(
+    demo_store: DatabaseStore, name: str
+) -> None:
+    import sqlite3
+
+    from fbcli.store.sql.compiled import SQL
+
+    ((text, defaults),) = SQL["sqlite"][name]
+    values = {"student": "ST-120", "tutor": "maria", "newest": 22}
+    database = sqlite3.connect(demo_store.location.removeprefix("sqlite:///"))
+    plan = [
+        row[3]
+        for row in database.execute(
+            f"EXPLAIN QUERY PLAN {text}", {**defaults, **values}
+        )
+    ]
+    database.close()
+
+    assert plan[0].startswith(GIVE_READS[name]), plan
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_runs_are_rewritten_from_the_index_and_only_where_they_changed(
+    demo_store: DatabaseStore,
+) -> None:
+    import sqlite3
+
+    from fbcli.store.sql.compiled import SQL
+
+    clear, rewrite = SQL["sqlite"]["refresh_runs_of"]
+    database = sqlite3.connect(
+        demo_store.location.removeprefix("sqlite:///"), isolation_level=None
+    )
+    student, session, run = database.execute(
+        "SELECT student, id, award_run FROM sessions WHERE award_run > 1 LIMIT 1"
+    ).fetchone()
+    plan = [
+        row[3]
+        for row in database.execute(
+            f"EXPLAIN QUERY PLAN {rewrite[0]}", {**rewrite[1], "student": student}
+        )
+    ]
+
+    def rewritten() -> int:
+        before = database.total_changes
+        for text, defaults in (clear, rewrite):
+            database.execute(text, {**defaults, "student": student})
+        return database.total_changes - before
+
+    assert rewritten() == 0
+    database.execute("UPDATE sessions SET award_run = 99 WHERE id = ?", (session,))
+    assert rewritten() == 1
+    (back,) = database.execute(
+        "SELECT award_run FROM sessions WHERE id = ?", (session,)
+    ).fetchone()
+    database.close()
+
+    assert back == run
+    reads = [line for line in plan if " sessions " in f"{line} "]
+    assert reads, plan
+    assert all("COVERING INDEX" in line for line in reads), plan

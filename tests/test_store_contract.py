@@ -114,6 +114,26 @@ def test_putting_a_record_again_replaces_it_in_its_place(store_location: str) ->
         assert store.counts()["sessions"] == 3
 
 
+def test_feedback_follows_its_session_to_another_student(store_location: str) -> None:
+    make_store(store_location)
+    first = full_feedback(version=1)
+    second = replace(first, version=2, given_at=T0 + timedelta(days=2))
+    with open_store(store_location, write=True) as store:
+        store.add_feedback([first])
+
+    with open_store(store_location, write=True) as store:
+        store.put_sessions([Session("S-1", "maria", "ST-2", T0)])
+    with open_store(store_location, write=True) as store:
+        store.add_feedback([second])
+
+    with open_store(store_location) as store:
+        assert store.latest_feedback(student="ST-2") == {"S-1": second}
+        assert store.latest_feedback(student="ST-1") == {}
+        assert store.latest_feedback(tutor="maria", student="ST-2") == {"S-1": second}
+        assert store.feedback_versions("S-1") == [first, second]
+        assert [f.version for f in store.dump().feedback] == [1, 2]
+
+
 def test_feedback_versions_are_kept_and_the_latest_wins(store_location: str) -> None:
     make_store(store_location)
     first = full_feedback(version=1)

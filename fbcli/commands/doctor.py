@@ -1,7 +1,5 @@
 """fbcli doctor: check a store and say how to recover it."""
 
-from __future__ import annotations
-
 import shlex
 import sys
 from pathlib import Path

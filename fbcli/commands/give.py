@@ -1,7 +1,5 @@
 """fbcli give: the six steps of feedback on one session, by prompts or by flags."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -251,7 +249,7 @@ def give(
 
 
 def give_by_flags(
-    app: AppContext, session_id: str, answers: Answers, options: Options
+    app: AppContext, session_id: str, answers: "Answers", options: "Options"
 ) -> None:
     from fbcli.giving import (
         Ledger,

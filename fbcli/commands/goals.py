@@ -1,7 +1,5 @@
 """fbcli goals: the school's goal catalog, searchable."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

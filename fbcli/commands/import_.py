@@ -1,7 +1,5 @@
 """fbcli import: load tutors, students and scheduled sessions from the school's exports."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """fbcli init: create a store, optionally with the demo data."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """fbcli mark-unattended: the student never came, and the tutor stayed the whole session."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """fbcli migrate: copy a whole store to another backend (a file or a database)."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager

@@ -1,7 +1,5 @@
 """fbcli pending: the signed-in tutor's sessions awaiting feedback."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """fbcli plan: a student's study plan, the goals their sessions count toward."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated, Any
 

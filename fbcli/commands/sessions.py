@@ -1,7 +1,5 @@
 """fbcli sessions: the signed-in tutor's sessions and their feedback status."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from datetime import date
 from typing import Annotated

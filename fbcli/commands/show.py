@@ -1,7 +1,5 @@
 """fbcli show: one session and its feedback."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

@@ -1,7 +1,5 @@
 """fbcli stats: what feedback adds up to, for a tutor, every tutor, or a student."""
 
-from __future__ import annotations
-
 import re
 from datetime import date, datetime
 from enum import StrEnum

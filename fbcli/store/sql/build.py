@@ -21,7 +21,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from fbcli.store.sql import schema
-from fbcli.store.sql.statements import DIALECTS, statements
+from fbcli.store.sql.statements import DIALECTS, statements, step_four
 
 TARGET = Path(__file__).with_name("compiled.py")
 
@@ -77,7 +77,8 @@ def steps(dialect: Dialect) -> list[Compiled]:
         compiled_of(CreateIndex(index), dialect) for index in schema.STEP_3_INDEXES
     ]
     third.extend(compiled_of(s, dialect) for s in as_list(found["analyze"]))
-    return [first, second, third]
+    fourth = [compiled_of(s, dialect) for s in step_four(dialect.name)]
+    return [first, second, third, fourth]
 
 
 def as_list(statement: Executable | list[Executable]) -> list[Executable]:

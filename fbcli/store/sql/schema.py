@@ -28,6 +28,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -117,7 +118,18 @@ sessions = Table(
     metadata,
     *_session_columns(),
     *_derived_columns(),
-    *_session_indexes(),
+    Index("sessions_by_tutor", "tutor", "start", "id"),
+    # Since step 4 (replacing step 1's sessions_by_student): a student's
+    # sessions and which feedback version is their latest, from the index alone.
+    Index(
+        "sessions_of_student",
+        "student",
+        "start",
+        "id",
+        "tutor",
+        "minutes",
+        "fb_version",
+    ),
     # Per-tutor counts, read from the index alone.
     Index(
         "sessions_outcomes",
@@ -148,34 +160,54 @@ sessions = Table(
     ),
 )
 
+
+def _feedback_columns() -> list[Column[Any]]:
+    return [
+        Column("session", ID, nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("tutor", ID, nullable=False),
+        Column("given_at", BigInteger, nullable=False),
+        Column("completed", Boolean, nullable=False),
+        Column("reason", String(40)),
+        Column("student_missed", Boolean),
+        Column("tech_issues", Boolean, nullable=False),
+        Column("note", Text, nullable=False),
+        Column("platform", Text),
+        # The student's levels after the session, as JSON.
+        Column("evaluation", Text, nullable=False),
+        Column("great_work", Boolean, nullable=False),
+        Column("goal", ID),
+        Column("doing_great", ID),
+        Column("focus", Text, nullable=False),
+        Column("language_seen", Text, nullable=False),
+        Column("follow_up", Text, nullable=False),
+        Column("comments", Text, nullable=False),
+        # Microseconds since the epoch, by the real clock; NULL before fbcli kept it.
+        Column("saved_at", BigInteger),
+    ]
+
+
+def _version_once() -> UniqueConstraint:
+    # Two writers giving the same version of one session's feedback: the
+    # database keeps the first and refuses the second.
+    return UniqueConstraint("session", "version", name="feedback_version_once")
+
+
+# Since step 4, each student's feedback is stored together, in the order of
+# the key (student, session, version): giving feedback reads the student's
+# whole history, which would otherwise be a page of the file per session.
+# SQLite keeps the rows in the key's order (WITHOUT ROWID); on PostgreSQL the
+# key is an index. ``student`` is the session's student, kept by fbcli; ``seq``
+# is given by fbcli, one more than the highest, since it is no longer the key.
 feedback = Table(
     "feedback",
     metadata,
-    _seq(),
-    Column("session", ID, nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("tutor", ID, nullable=False),
-    Column("given_at", BigInteger, nullable=False),
-    Column("completed", Boolean, nullable=False),
-    Column("reason", String(40)),
-    Column("student_missed", Boolean),
-    Column("tech_issues", Boolean, nullable=False),
-    Column("note", Text, nullable=False),
-    Column("platform", Text),
-    # The student's levels after the session, as JSON.
-    Column("evaluation", Text, nullable=False),
-    Column("great_work", Boolean, nullable=False),
-    Column("goal", ID),
-    Column("doing_great", ID),
-    Column("focus", Text, nullable=False),
-    Column("language_seen", Text, nullable=False),
-    Column("follow_up", Text, nullable=False),
-    Column("comments", Text, nullable=False),
-    # Microseconds since the epoch, by the real clock; NULL before fbcli kept it.
-    Column("saved_at", BigInteger),
-    # Two writers giving the same version of one session's feedback: the
-    # database keeps the first and refuses the second.
-    UniqueConstraint("session", "version", name="feedback_version_once"),
+    Column("seq", Integer, nullable=False, unique=True),
+    Column("student", ID, nullable=False),
+    *_feedback_columns(),
+    PrimaryKeyConstraint("student", "session", "version", name="feedback_by_student"),
+    _version_once(),
+    sqlite_with_rowid=False,
 )
 
 plan_changes = Table(
@@ -234,7 +266,11 @@ STEP_3_INDEXES = (
 
 
 def step_one_tables() -> list[Table]:
-    """The tables as step 1 made them: sessions without the derived columns."""
+    """The tables as step 1 made them.
+
+    Sessions had no derived columns; feedback was kept in the order it was
+    given, without its student.
+    """
     first = MetaData()
     made = []
     for table in TABLES:
@@ -247,6 +283,33 @@ def step_one_tables() -> list[Table]:
                     *_session_indexes(),
                 )
             )
+        elif table is feedback:
+            made.append(
+                Table("feedback", first, _seq(), *_feedback_columns(), _version_once())
+            )
         else:
             made.append(table.to_metadata(first))
     return made
+
+
+# Step 4: the feedback table is rebuilt in its new order, under this name
+# while the old one is copied from.
+FEEDBACK_BEFORE_STEP_4 = "feedback_before_step_4"
+STEP_4_DROPPED_INDEX = "sessions_by_student"
+STEP_4_INDEX = "sessions_of_student"
+_completed = sessions.c.fb_completed.is_(True)
+STEP_4_INDEXES = (
+    # A tutor's newest completed sessions and their badges, for the badge rate
+    # that giving feedback weighs, without reading the sessions themselves.
+    Index(
+        "sessions_badges",
+        sessions.c.tutor,
+        sessions.c.start,
+        sessions.c.id,
+        sessions.c.fb_great_work,
+        # Named as well, so that SQLite reads nothing but the index.
+        sessions.c.fb_completed,
+        sqlite_where=_completed,
+        postgresql_where=_completed,
+    ),
+)

@@ -24,20 +24,26 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    column,
     func,
     null,
     or_,
     select,
+    table,
     text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.schema import DropTable
+from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 from sqlalchemy.sql.expression import Subquery
 
 from fbcli.rules.model import Feedback, PlanChange, Session, Student, Tutor
 from fbcli.store.sql.schema import (
+    FEEDBACK_BEFORE_STEP_4,
     RECORD_TABLES,
+    STEP_4_DROPPED_INDEX,
+    STEP_4_INDEX,
+    STEP_4_INDEXES,
     feedback,
     meta,
     plan_changes,
@@ -103,12 +109,30 @@ def _upsert(dialect: str, table: Table, fields: tuple[str, ...]) -> Any:
     )
 
 
-def _latest_version(session: ColumnElement[str]) -> Select[tuple[int]]:
+def _latest_version(
+    session: ColumnElement[str], student: ColumnElement[str] | None = None
+) -> Select[tuple[int]]:
     inner = feedback.alias("other")
+    where = [inner.c.session == session]
+    if student is not None:
+        where.insert(0, inner.c.student == student)
     return (
-        select(func.max(inner.c.version))
-        .where(inner.c.session == session)
-        .scalar_subquery()  # type: ignore[return-value]
+        select(func.max(inner.c.version)).where(*where).scalar_subquery()  # type: ignore[return-value]
+    )
+
+
+def _move_feedback(chosen: ColumnElement[bool] | None) -> Executable:
+    """Give the chosen feedback rows (None: all) their session's student."""
+    student = (
+        select(sessions.c.student)
+        .where(sessions.c.id == feedback.c.session)
+        .scalar_subquery()
+    )
+    where = [] if chosen is None else [chosen]
+    return (
+        update(feedback)
+        .where(*where, student.is_not(None), feedback.c.student != student)
+        .values(student=student)
     )
 
 
@@ -175,7 +199,12 @@ def _refresh_feedback(chosen: ColumnElement[bool] | None) -> Executable:
 
 
 def _runs(student_filter: ColumnElement[bool] | None) -> Subquery:
-    """Each completed session's place in the student's run since their last award."""
+    """The completed sessions whose place in the student's run since their last
+    award is not the one stored: their id, run and awards before.
+
+    Everything here is in the ``sessions_awards`` index, so only the sessions
+    that change are read from the table.
+    """
     awarded = case((sessions.c.fb_doing_great.is_not(None), 1), else_=0)
     before = func.coalesce(
         func.sum(awarded).over(
@@ -186,13 +215,20 @@ def _runs(student_filter: ColumnElement[bool] | None) -> Subquery:
         0,
     )
     counted = select(
-        sessions.c.id, sessions.c.student, sessions.c.start, before.label("before")
+        sessions.c.id,
+        sessions.c.student,
+        sessions.c.start,
+        sessions.c.award_run,
+        sessions.c.awards_before,
+        before.label("before"),
     ).where(sessions.c.fb_completed.is_(True))
     if student_filter is not None:
         counted = counted.where(student_filter)
     numbered = counted.subquery("counted")
-    return select(
+    placed = select(
         numbered.c.id,
+        numbered.c.award_run,
+        numbered.c.awards_before,
         numbered.c.before,
         func.row_number()
         .over(
@@ -200,7 +236,17 @@ def _runs(student_filter: ColumnElement[bool] | None) -> Subquery:
             order_by=(numbered.c.start, numbered.c.id),
         )
         .label("run"),
-    ).subquery("runs")
+    ).subquery("placed")
+    return (
+        select(placed.c.id, placed.c.run, placed.c.before)
+        .where(
+            or_(
+                placed.c.award_run.is_distinct_from(placed.c.run),
+                placed.c.awards_before.is_distinct_from(placed.c.before),
+            )
+        )
+        .subquery("runs")
+    )
 
 
 def _rewrite_runs(chosen: ColumnElement[bool] | None) -> list[Executable]:
@@ -220,13 +266,7 @@ def _rewrite_runs(chosen: ColumnElement[bool] | None) -> list[Executable]:
         )
         .values(award_run=null(), awards_before=null()),
         update(sessions)
-        .where(
-            sessions.c.id == runs.c.id,
-            or_(
-                sessions.c.award_run.is_distinct_from(runs.c.run),
-                sessions.c.awards_before.is_distinct_from(runs.c.before),
-            ),
-        )
+        .where(sessions.c.id == runs.c.id)
         .values(award_run=runs.c.run, awards_before=runs.c.before),
     ]
 
@@ -385,7 +425,9 @@ def statements(dialect: str) -> dict[str, Executable | list[Executable]]:
     by_tutor = sessions.c.tutor == bindparam("tutor")
     in_order = (sessions.c.start, sessions.c.id)
     latest_join = and_(
-        feedback.c.session == sessions.c.id, feedback.c.version == sessions.c.fb_version
+        feedback.c.student == sessions.c.student,
+        feedback.c.session == sessions.c.id,
+        feedback.c.version == sessions.c.fb_version,
     )
     latest_of: Callable[..., Select[tuple[object, ...]]] = lambda *where: (  # noqa: E731
         select(*FEEDBACK_FIELDS).join(sessions, latest_join).where(*where)
@@ -419,7 +461,12 @@ def statements(dialect: str) -> dict[str, Executable | list[Executable]]:
             feedback.c.version == _latest_version(feedback.c.session)
         ),
         "latest_feedback_of_tutor": latest_of(by_tutor),
-        "latest_feedback_of_student": latest_of(by_student),
+        # Within the student's part of the feedback key, not through sessions.
+        "latest_feedback_of_student": select(*FEEDBACK_FIELDS).where(
+            feedback.c.student == bindparam("student"),
+            feedback.c.version
+            == _latest_version(feedback.c.session, feedback.c.student),
+        ),
         "latest_feedback_of_both": latest_of(by_tutor, by_student),
         "first_given_all": select(sessions.c.id, sessions.c.fb_first_given).where(
             sessions.c.fb_count > 1
@@ -445,8 +492,27 @@ def statements(dialect: str) -> dict[str, Executable | list[Executable]]:
             dialect, sessions, ("id", "tutor", "student", "start", "minutes")
         ),
         "add_feedback": feedback.insert()
-        .values({column.name: bindparam(column.name) for column in FEEDBACK_FIELDS})
+        .values(
+            {
+                "seq": select(
+                    func.coalesce(func.max(feedback.c.seq), 0) + 1
+                ).scalar_subquery(),
+                # A feedback on a session the store does not hold keeps its row.
+                "student": func.coalesce(
+                    select(sessions.c.student)
+                    .where(sessions.c.id == bindparam("session"))
+                    .scalar_subquery(),
+                    "",
+                ),
+                **{c.name: bindparam(c.name) for c in FEEDBACK_FIELDS},
+            }
+        )
         .inline(),
+        # Feedback follows its session to another student (an import may move it).
+        "move_feedback": _move_feedback(
+            feedback.c.session.in_(select(id_list(dialect)))
+        ),
+        "move_every_feedback": _move_feedback(None),
         "add_plan_change": plan_changes.insert()
         .values({column.name: bindparam(column.name) for column in PLAN_FIELDS})
         .inline(),
@@ -489,6 +555,44 @@ def statements(dialect: str) -> dict[str, Executable | list[Executable]]:
         **_stats(dialect),
     }
     return found
+
+
+def step_four(dialect: str) -> list[Executable]:
+    """Schema step 4: feedback stored by student, and the student's sessions
+    read from their index alone (see ``schema``)."""
+    names = [column.name for column in FEEDBACK_FIELDS]
+    before = table(FEEDBACK_BEFORE_STEP_4, *(column(name) for name in ["seq", *names]))
+    copied = (
+        select(
+            before.c.seq,
+            func.coalesce(sessions.c.student, "").label("student"),
+            *(before.c[name] for name in names),
+        )
+        .select_from(before.outerjoin(sessions, sessions.c.id == before.c.session))
+        .order_by(text("student"), before.c.session, before.c.version)
+    )
+    made: list[Executable] = [
+        text(f"ALTER TABLE feedback RENAME TO {FEEDBACK_BEFORE_STEP_4}"),
+    ]
+    if dialect == "postgresql":
+        # Constraint names are the schema's on PostgreSQL: the new table's is the same.
+        made.append(
+            text(
+                f"ALTER TABLE {FEEDBACK_BEFORE_STEP_4} "
+                "DROP CONSTRAINT feedback_version_once"
+            )
+        )
+    indexes = {str(index.name): index for index in sessions.indexes}
+    return [
+        *made,
+        CreateTable(feedback),
+        feedback.insert().from_select(["seq", "student", *names], copied),
+        DropTable(before),  # type: ignore[arg-type]
+        text(f"DROP INDEX {STEP_4_DROPPED_INDEX}"),
+        CreateIndex(indexes[STEP_4_INDEX]),
+        *(CreateIndex(index) for index in STEP_4_INDEXES),
+        *(text(f"ANALYZE {name}") for name in ("sessions", "feedback")),
+    ]
 
 
 def _meta_upsert(dialect: str) -> Any:

@@ -135,6 +135,9 @@ class SqlStore(Store):
         self._db: Database | None = None
         self._pending: list[tuple[str, list[dict[str, Any]]]] = []
         self._sessions_written: set[str] = set()
+        # Sessions stored again: their feedback may have to follow them to
+        # another student.
+        self._sessions_put: set[str] = set()
         self._messages: list[str] = []
 
     @property
@@ -262,6 +265,11 @@ class SqlStore(Store):
                 db.run_many(name, chunk)
                 if self.on_written is not None:
                     self.on_written(TABLE_OF[name], len(chunk))
+        put = sorted(self._sessions_put)
+        if len(put) > BULK:
+            db.run("move_every_feedback")
+        elif put:
+            db.run("move_feedback", ids=orjson.dumps(put).decode())
         if bulk:
             db.run("refresh_every_session")
             db.run("refresh_every_run")
@@ -280,6 +288,7 @@ class SqlStore(Store):
             else:
                 db.run("refresh_runs", ids=orjson.dumps(sorted(students)).decode())
         self._pending.clear()
+        self._sessions_put.clear()
 
     def _students_of(self, session_ids: list[str]) -> list[str]:
         ids = orjson.dumps(session_ids).decode()
@@ -422,6 +431,7 @@ class SqlStore(Store):
         ]
         self._queue("put_session", rows)
         self._sessions_written.update(str(row["id"]) for row in rows)
+        self._sessions_put.update(str(row["id"]) for row in rows)
 
     def add_feedback(self, feedback: Iterable[Feedback]) -> None:
         rows = [feedback_row(item) for item in feedback]
