@@ -609,3 +609,41 @@ def test_runs_are_rewritten_from_the_index_and_only_where_they_changed(
     reads = [line for line in plan if " sessions " in f"{line} "]
     assert reads, plan
     assert all("COVERING INDEX" in line for line in reads), plan
+
+
+@DATABASES
+def test_a_bulk_load_keeps_the_order_feedback_was_given_in(
+    store_location: str,
+) -> None:
+    from fbcli.store.sql.store import BULK
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    students = [Student(f"ST-{n}", f"Student {n}") for n in range(7)]
+    # Sessions in time order, their students taking turns: the table's key
+    # order (student first) is not the order they were given in.
+    sessions = [
+        Session(f"S-{n:05}", "maria", students[n % 7].id, start + timedelta(hours=n))
+        for n in range(BULK + 200)
+    ]
+    given = [
+        Feedback(
+            s.id,
+            "maria",
+            s.start + timedelta(hours=1),
+            completed=True,
+            evaluation={"fluency": 5},
+            goal="phrasal-verbs",
+        )
+        for s in reversed(sessions)
+    ]
+    with open_store(store_location, create=True) as store:
+        store.put_tutors([Tutor("maria", "Maria")])
+        store.put_students(students)
+        store.put_sessions(sessions)
+        store.add_feedback(given)
+
+    with open_store(store_location) as store:
+        assert store.dump().feedback == given
+        assert store.latest_feedback(student="ST-3") == {
+            f.session: f for f in given if int(f.session[2:]) % 7 == 3
+        }

@@ -127,7 +127,7 @@ STEPS: dict[str, list[Compiled]] = {
 SQL: dict[str, dict[str, Compiled]] = {
     'sqlite': {
         'add_feedback': [
-            ('INSERT INTO feedback (seq, student, session, version, tutor, given_at, completed, reason, student_missed, tech_issues, note, platform, evaluation, great_work, goal, doing_great, focus, language_seen, follow_up, comments, saved_at) VALUES ((SELECT coalesce(max(feedback.seq), :coalesce_1) + :coalesce_2 AS anon_1 \nFROM feedback), coalesce((SELECT sessions.student \nFROM sessions \nWHERE sessions.id = :session), :coalesce_3), :session, :version, :tutor, :given_at, :completed, :reason, :student_missed, :tech_issues, :note, :platform, :evaluation, :great_work, :goal, :doing_great, :focus, :language_seen, :follow_up, :comments, :saved_at)', {'coalesce_1': 0, 'coalesce_2': 1, 'coalesce_3': ''}),
+            ('INSERT INTO feedback (seq, student, session, version, tutor, given_at, completed, reason, student_missed, tech_issues, note, platform, evaluation, great_work, goal, doing_great, focus, language_seen, follow_up, comments, saved_at) VALUES (:seq, coalesce((SELECT sessions.student \nFROM sessions \nWHERE sessions.id = :session), :coalesce_1), :session, :version, :tutor, :given_at, :completed, :reason, :student_missed, :tech_issues, :note, :platform, :evaluation, :great_work, :goal, :doing_great, :focus, :language_seen, :follow_up, :comments, :saved_at)', {'coalesce_1': ''}),
         ],
         'add_plan_change': [
             ('INSERT INTO plan_changes (student, goal, action, at, "by") VALUES (:student, :goal, :action, :at, :by)', {}),
@@ -182,6 +182,9 @@ SQL: dict[str, dict[str, Compiled]] = {
         ],
         'move_feedback': [
             ('UPDATE feedback SET student=(SELECT sessions.student \nFROM sessions \nWHERE sessions.id = feedback.session) WHERE feedback.session IN (SELECT anon_1.value \nFROM json_each(:ids) AS anon_1) AND (SELECT sessions.student \nFROM sessions \nWHERE sessions.id = feedback.session) IS NOT NULL AND feedback.student != (SELECT sessions.student \nFROM sessions \nWHERE sessions.id = feedback.session)', {}),
+        ],
+        'next_feedback_seq': [
+            ('SELECT coalesce(max(feedback.seq), :coalesce_1) + :coalesce_2 AS anon_1 \nFROM feedback', {'coalesce_1': 0, 'coalesce_2': 1}),
         ],
         'plan_changes': [
             ('SELECT plan_changes.student, plan_changes.goal, plan_changes.action, plan_changes.at, plan_changes."by" \nFROM plan_changes ORDER BY plan_changes.at, plan_changes.seq', {}),
@@ -290,7 +293,7 @@ SQL: dict[str, dict[str, Compiled]] = {
     },
     'postgresql': {
         'add_feedback': [
-            ('INSERT INTO feedback (seq, student, session, version, tutor, given_at, completed, reason, student_missed, tech_issues, note, platform, evaluation, great_work, goal, doing_great, focus, language_seen, follow_up, comments, saved_at) VALUES ((SELECT coalesce(max(feedback.seq), %(coalesce_1)s::INTEGER) + %(coalesce_2)s::INTEGER AS anon_1 \nFROM feedback), coalesce((SELECT sessions.student \nFROM sessions \nWHERE sessions.id = %(session)s::VARCHAR), %(coalesce_3)s::VARCHAR), %(session)s::VARCHAR, %(version)s::INTEGER, %(tutor)s::VARCHAR, %(given_at)s::BIGINT, %(completed)s, %(reason)s::VARCHAR, %(student_missed)s, %(tech_issues)s, %(note)s::VARCHAR, %(platform)s::VARCHAR, %(evaluation)s::VARCHAR, %(great_work)s, %(goal)s::VARCHAR, %(doing_great)s::VARCHAR, %(focus)s::VARCHAR, %(language_seen)s::VARCHAR, %(follow_up)s::VARCHAR, %(comments)s::VARCHAR, %(saved_at)s::BIGINT)', {'coalesce_1': 0, 'coalesce_2': 1, 'coalesce_3': ''}),
+            ('INSERT INTO feedback (seq, student, session, version, tutor, given_at, completed, reason, student_missed, tech_issues, note, platform, evaluation, great_work, goal, doing_great, focus, language_seen, follow_up, comments, saved_at) VALUES (%(seq)s::INTEGER, coalesce((SELECT sessions.student \nFROM sessions \nWHERE sessions.id = %(session)s::VARCHAR), %(coalesce_1)s::VARCHAR), %(session)s::VARCHAR, %(version)s::INTEGER, %(tutor)s::VARCHAR, %(given_at)s::BIGINT, %(completed)s, %(reason)s::VARCHAR, %(student_missed)s, %(tech_issues)s, %(note)s::VARCHAR, %(platform)s::VARCHAR, %(evaluation)s::VARCHAR, %(great_work)s, %(goal)s::VARCHAR, %(doing_great)s::VARCHAR, %(focus)s::VARCHAR, %(language_seen)s::VARCHAR, %(follow_up)s::VARCHAR, %(comments)s::VARCHAR, %(saved_at)s::BIGINT)', {'coalesce_1': ''}),
         ],
         'add_plan_change': [
             ('INSERT INTO plan_changes (student, goal, action, at, by) VALUES (%(student)s::VARCHAR, %(goal)s::VARCHAR, %(action)s::VARCHAR, %(at)s::BIGINT, %(by)s::VARCHAR)', {}),
@@ -345,6 +348,9 @@ SQL: dict[str, dict[str, Compiled]] = {
         ],
         'move_feedback': [
             ('UPDATE feedback SET student=(SELECT sessions.student \nFROM sessions \nWHERE sessions.id = feedback.session) WHERE feedback.session IN (SELECT anon_1.value \nFROM jsonb_array_elements_text(CAST(%(ids)s::VARCHAR AS JSONB)) AS anon_1) AND (SELECT sessions.student \nFROM sessions \nWHERE sessions.id = feedback.session) IS NOT NULL AND feedback.student != (SELECT sessions.student \nFROM sessions \nWHERE sessions.id = feedback.session)', {}),
+        ],
+        'next_feedback_seq': [
+            ('SELECT coalesce(max(feedback.seq), %(coalesce_1)s::INTEGER) + %(coalesce_2)s::INTEGER AS anon_1 \nFROM feedback', {'coalesce_1': 0, 'coalesce_2': 1}),
         ],
         'plan_changes': [
             ('SELECT plan_changes.student, plan_changes.goal, plan_changes.action, plan_changes.at, plan_changes.by \nFROM plan_changes ORDER BY plan_changes.at, plan_changes.seq', {}),

@@ -83,12 +83,13 @@ def _session_columns() -> list[Column[Any]]:
     ]
 
 
+def _tutor_index() -> Index:
+    return Index("sessions_by_tutor", "tutor", "start", "id")
+
+
 def _session_indexes() -> list[Index]:
     """The indexes of step 1: each tutor's and each student's sessions in order."""
-    return [
-        Index("sessions_by_tutor", "tutor", "start", "id"),
-        Index("sessions_by_student", "student", "start", "id"),
-    ]
+    return [_tutor_index(), Index("sessions_by_student", "student", "start", "id")]
 
 
 def _derived_columns() -> list[Column[Any]]:
@@ -118,7 +119,7 @@ sessions = Table(
     metadata,
     *_session_columns(),
     *_derived_columns(),
-    Index("sessions_by_tutor", "tutor", "start", "id"),
+    _tutor_index(),
     # Since step 4 (replacing step 1's sessions_by_student): a student's
     # sessions and which feedback version is their latest, from the index alone.
     Index(

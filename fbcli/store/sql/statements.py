@@ -494,9 +494,8 @@ def statements(dialect: str) -> dict[str, Executable | list[Executable]]:
         "add_feedback": feedback.insert()
         .values(
             {
-                "seq": select(
-                    func.coalesce(func.max(feedback.c.seq), 0) + 1
-                ).scalar_subquery(),
+                # Numbered by the store, in the order feedback was given.
+                "seq": bindparam("seq", type_=Integer),
                 # A feedback on a session the store does not hold keeps its row.
                 "student": func.coalesce(
                     select(sessions.c.student)
@@ -508,6 +507,7 @@ def statements(dialect: str) -> dict[str, Executable | list[Executable]]:
             }
         )
         .inline(),
+        "next_feedback_seq": select(func.coalesce(func.max(feedback.c.seq), 0) + 1),
         # Feedback follows its session to another student (an import may move it).
         "move_feedback": _move_feedback(
             feedback.c.session.in_(select(id_list(dialect)))

@@ -259,6 +259,7 @@ class SqlStore(Store):
         if touched and not bulk:
             # Sessions that move to another student change that student's runs too.
             students.update(self._students_of(touched))
+        self._number_feedback()
         for name, rows in self._pending:
             for start in range(0, len(rows), CHUNK):
                 chunk = rows[start : start + CHUNK]
@@ -289,6 +290,38 @@ class SqlStore(Store):
                 db.run("refresh_runs", ids=orjson.dumps(sorted(students)).decode())
         self._pending.clear()
         self._sessions_put.clear()
+
+    def _number_feedback(self) -> None:
+        """Number new feedback in the order it was given; write many in key order.
+
+        ``seq`` keeps the order feedback was given in, for a copy of the store;
+        the table itself is kept in (student, session, version) order, which a
+        bulk load then fills page by page rather than all over the file.
+        """
+        queued = [rows for name, rows in self._pending if name == "add_feedback"]
+        if not queued:
+            return
+        ((first,),) = self.db.rows("next_feedback_seq")
+        seq = int(first)
+        for rows in queued:
+            for row in rows:
+                row["seq"] = seq
+                seq += 1
+        student_of = {
+            row["id"]: row["student"]
+            for name, rows in self._pending
+            if name == "put_session"
+            for row in rows
+        }
+        for rows in queued:
+            if len(rows) > BULK:
+                rows.sort(
+                    key=lambda row: (
+                        student_of.get(row["session"], ""),
+                        row["session"],
+                        row["version"],
+                    )
+                )
 
     def _students_of(self, session_ids: list[str]) -> list[str]:
         ids = orjson.dumps(session_ids).decode()
