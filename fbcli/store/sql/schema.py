@@ -13,7 +13,8 @@ Besides what fbcli keeps, ``sessions`` carries columns derived from it (step
 2), rewritten in the same transaction that changes what they come from, so
 that stats read one index per figure: the latest feedback's outcome, when
 feedback was first given, and where the session stands among the student's
-completed sessions since their last "doing great" award.
+completed sessions since their last "doing great" award. Step 4 keeps each
+student's feedback together (see ``feedback``).
 """
 
 from __future__ import annotations
@@ -199,7 +200,7 @@ def _version_once() -> UniqueConstraint:
 # whole history, which would otherwise be a page of the file per session.
 # SQLite keeps the rows in the key's order (WITHOUT ROWID); on PostgreSQL the
 # key is an index. ``student`` is the session's student, kept by fbcli; ``seq``
-# is given by fbcli, one more than the highest, since it is no longer the key.
+# is no longer the key, and the store numbers new feedback after the highest.
 feedback = Table(
     "feedback",
     metadata,
