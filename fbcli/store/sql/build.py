@@ -21,7 +21,12 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from fbcli.store.sql import schema
-from fbcli.store.sql.statements import DIALECTS, statements, step_four
+from fbcli.store.sql.statements import (
+    DIALECTS,
+    statements,
+    step_four,
+    step_two_refresh,
+)
 
 TARGET = Path(__file__).with_name("compiled.py")
 
@@ -70,9 +75,8 @@ def steps(dialect: Dialect) -> list[Compiled]:
         compiled_of(CreateIndex(indexes[n]), dialect) for n in schema.STATS_INDEXES
     )
     # A store made at version 1 may hold feedback already.
+    second.extend(compiled_of(s, dialect) for s in step_two_refresh())
     found = statements(dialect.name)
-    for name in ("refresh_every_session", "refresh_every_run"):
-        second.extend(compiled_of(s, dialect) for s in as_list(found[name]))
     third: Compiled = [
         compiled_of(CreateIndex(index), dialect) for index in schema.STEP_3_INDEXES
     ]

@@ -123,27 +123,79 @@ def _latest_version(
 
 def _move_feedback(chosen: ColumnElement[bool] | None) -> Executable:
     """Give the chosen feedback rows (None: all) their session's student."""
-    student = (
-        select(sessions.c.student)
-        .where(sessions.c.id == feedback.c.session)
-        .scalar_subquery()
-    )
     where = [] if chosen is None else [chosen]
     return (
         update(feedback)
-        .where(*where, student.is_not(None), feedback.c.student != student)
-        .values(student=student)
+        .where(
+            *where,
+            sessions.c.id == feedback.c.session,
+            feedback.c.student != sessions.c.student,
+        )
+        .values(student=sessions.c.student)
     )
 
 
-def _refresh_feedback(chosen: ColumnElement[bool] | None) -> Executable:
+def _refresh_feedback(
+    chosen: ColumnElement[bool] | None, *, keyed: bool = True
+) -> Executable:
     """Copy onto sessions their latest feedback, and when it was first given.
 
     ``chosen`` picks the feedback rows (by session) to look at; None takes
-    every session's, after a bulk load or schema step 2.
+    every session's, after a bulk load. Each session's feedback is found by
+    its key, the session's student and id; ``keyed=False`` finds it by session
+    alone, as schema step 2 did, before feedback had its student.
     """
     first = feedback.alias("first")
     where = [] if chosen is None else [chosen]
+    if not keyed:
+        return _refresh_by_session(where, first)
+    latest = (
+        select(
+            feedback.c.student,
+            feedback.c.session,
+            feedback.c.version,
+            feedback.c.completed,
+            feedback.c.reason,
+            feedback.c.tech_issues,
+            feedback.c.platform,
+            feedback.c.great_work,
+            func.nullif(feedback.c.doing_great, "").label("doing_great"),
+        )
+        .where(
+            *where,
+            feedback.c.version
+            == _latest_version(feedback.c.session, feedback.c.student),
+        )
+        .subquery("latest")
+    )
+    firsts = (
+        select(
+            feedback.c.student,
+            feedback.c.session,
+            func.min(feedback.c.version).label("version"),
+            func.count().label("versions"),
+        )
+        .where(*where)
+        .group_by(feedback.c.student, feedback.c.session)
+        .subquery("firsts")
+    )
+    given = (
+        select(first.c.student, first.c.session, first.c.given_at, firsts.c.versions)
+        .join(
+            firsts,
+            and_(
+                firsts.c.student == first.c.student,
+                firsts.c.session == first.c.session,
+                firsts.c.version == first.c.version,
+            ),
+        )
+        .subquery("given")
+    )
+    return _copy_onto_sessions(latest, given, keyed=True)
+
+
+def _refresh_by_session(where: list[ColumnElement[bool]], first: Any) -> Executable:
+    """``_refresh_feedback`` as schema step 2 ran it, by session alone."""
     latest = (
         select(
             feedback.c.session,
@@ -179,10 +231,21 @@ def _refresh_feedback(chosen: ColumnElement[bool] | None) -> Executable:
         )
         .subquery("given")
     )
+    return _copy_onto_sessions(latest, given, keyed=False)
+
+
+def _copy_onto_sessions(
+    latest: Subquery, given: Subquery, *, keyed: bool
+) -> Executable:
+    where = [sessions.c.id == latest.c.session, sessions.c.id == given.c.session]
+    if keyed:
+        where += [
+            sessions.c.student == latest.c.student,
+            sessions.c.student == given.c.student,
+        ]
     return (
         update(sessions)
-        .where(sessions.c.id == latest.c.session)
-        .where(sessions.c.id == given.c.session)
+        .where(*where)
         .values(
             fb_version=latest.c.version,
             fb_count=given.c.versions,
@@ -480,6 +543,9 @@ def statements(dialect: str) -> dict[str, Executable | list[Executable]]:
         "plan_changes_of_student": select(*PLAN_FIELDS)
         .where(plan_changes.c.student == bindparam("student"))
         .order_by(plan_changes.c.at, plan_changes.c.seq),
+        "students_by_session": select(sessions.c.id, sessions.c.student).where(
+            sessions.c.id.in_(select(id_list(dialect)))
+        ),
         "students_of_sessions": select(sessions.c.student)
         .distinct()
         .where(
@@ -496,13 +562,8 @@ def statements(dialect: str) -> dict[str, Executable | list[Executable]]:
             {
                 # Numbered by the store, in the order feedback was given.
                 "seq": bindparam("seq", type_=Integer),
-                # A feedback on a session the store does not hold keeps its row.
-                "student": func.coalesce(
-                    select(sessions.c.student)
-                    .where(sessions.c.id == bindparam("session"))
-                    .scalar_subquery(),
-                    "",
-                ),
+                # Its session's student, found by the store.
+                "student": bindparam("student", type_=String),
                 **{c.name: bindparam(c.name) for c in FEEDBACK_FIELDS},
             }
         )
@@ -555,6 +616,11 @@ def statements(dialect: str) -> dict[str, Executable | list[Executable]]:
         **_stats(dialect),
     }
     return found
+
+
+def step_two_refresh() -> list[Executable]:
+    """What schema step 2 derives for a store that holds feedback already."""
+    return [_refresh_feedback(None, keyed=False), *_rewrite_runs(None)]
 
 
 def step_four(dialect: str) -> list[Executable]:

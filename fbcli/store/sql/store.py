@@ -255,6 +255,8 @@ class SqlStore(Store):
         db.lock_writers()
         touched = sorted(self._sessions_written)
         bulk = len(touched) > BULK
+        if bulk:
+            db.use_large_cache()
         students: set[str] = set()
         if touched and not bulk:
             # Sessions that move to another student change that student's runs too.
@@ -292,7 +294,7 @@ class SqlStore(Store):
         self._sessions_put.clear()
 
     def _number_feedback(self) -> None:
-        """Number new feedback in the order it was given; write many in key order.
+        """Number new feedback in the order it was given, and give it its student.
 
         ``seq`` keeps the order feedback was given in, for a copy of the store;
         the table itself is kept in (student, session, version) order, which a
@@ -307,20 +309,25 @@ class SqlStore(Store):
             for row in rows:
                 row["seq"] = seq
                 seq += 1
+        # Sessions stored in this same block, as they will be when it is written.
         student_of = {
             row["id"]: row["student"]
             for name, rows in self._pending
             if name == "put_session"
             for row in rows
         }
+        others = {row["session"] for rows in queued for row in rows} - set(student_of)
+        if others:
+            ids = orjson.dumps(sorted(others)).decode()
+            found: dict[str, str] = dict(self.db.rows("students_by_session", ids=ids))
+            # Feedback on a session the store does not hold keeps its row.
+            student_of.update({session: found.get(session, "") for session in others})
         for rows in queued:
+            for row in rows:
+                row["student"] = student_of[row["session"]]
             if len(rows) > BULK:
                 rows.sort(
-                    key=lambda row: (
-                        student_of.get(row["session"], ""),
-                        row["session"],
-                        row["version"],
-                    )
+                    key=lambda row: (row["student"], row["session"], row["version"])
                 )
 
     def _students_of(self, session_ids: list[str]) -> list[str]:
