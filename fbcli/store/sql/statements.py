@@ -147,12 +147,11 @@ def _refresh_feedback(
     """
     first = feedback.alias("first")
     where = [] if chosen is None else [chosen]
-    if not keyed:
-        return _refresh_by_session(where, first)
+    keys = ("student", "session") if keyed else ("session",)
+    student = feedback.c.student if keyed else None
     latest = (
         select(
-            feedback.c.student,
-            feedback.c.session,
+            *(feedback.c[key] for key in keys),
             feedback.c.version,
             feedback.c.completed,
             feedback.c.reason,
@@ -163,89 +162,40 @@ def _refresh_feedback(
         )
         .where(
             *where,
-            feedback.c.version
-            == _latest_version(feedback.c.session, feedback.c.student),
+            feedback.c.version == _latest_version(feedback.c.session, student),
         )
         .subquery("latest")
     )
     firsts = (
         select(
-            feedback.c.student,
-            feedback.c.session,
+            *(feedback.c[key] for key in keys),
             func.min(feedback.c.version).label("version"),
             func.count().label("versions"),
         )
         .where(*where)
-        .group_by(feedback.c.student, feedback.c.session)
+        .group_by(*(feedback.c[key] for key in keys))
         .subquery("firsts")
     )
     given = (
-        select(first.c.student, first.c.session, first.c.given_at, firsts.c.versions)
+        select(*(first.c[key] for key in keys), first.c.given_at, firsts.c.versions)
         .join(
             firsts,
             and_(
-                firsts.c.student == first.c.student,
-                firsts.c.session == first.c.session,
+                *(firsts.c[key] == first.c[key] for key in keys),
                 firsts.c.version == first.c.version,
             ),
         )
         .subquery("given")
     )
-    return _copy_onto_sessions(latest, given, keyed=True)
-
-
-def _refresh_by_session(where: list[ColumnElement[bool]], first: Any) -> Executable:
-    """``_refresh_feedback`` as schema step 2 ran it, by session alone."""
-    latest = (
-        select(
-            feedback.c.session,
-            feedback.c.version,
-            feedback.c.completed,
-            feedback.c.reason,
-            feedback.c.tech_issues,
-            feedback.c.platform,
-            feedback.c.great_work,
-            func.nullif(feedback.c.doing_great, "").label("doing_great"),
-        )
-        .where(*where, feedback.c.version == _latest_version(feedback.c.session))
-        .subquery("latest")
-    )
-    firsts = (
-        select(
-            feedback.c.session,
-            func.min(feedback.c.version).label("version"),
-            func.count().label("versions"),
-        )
-        .where(*where)
-        .group_by(feedback.c.session)
-        .subquery("firsts")
-    )
-    given = (
-        select(first.c.session, first.c.given_at, firsts.c.versions)
-        .join(
-            firsts,
-            and_(
-                firsts.c.session == first.c.session,
-                firsts.c.version == first.c.version,
-            ),
-        )
-        .subquery("given")
-    )
-    return _copy_onto_sessions(latest, given, keyed=False)
-
-
-def _copy_onto_sessions(
-    latest: Subquery, given: Subquery, *, keyed: bool
-) -> Executable:
-    where = [sessions.c.id == latest.c.session, sessions.c.id == given.c.session]
+    matched = [sessions.c.id == latest.c.session, sessions.c.id == given.c.session]
     if keyed:
-        where += [
+        matched += [
             sessions.c.student == latest.c.student,
             sessions.c.student == given.c.student,
         ]
     return (
         update(sessions)
-        .where(*where)
+        .where(*matched)
         .values(
             fb_version=latest.c.version,
             fb_count=given.c.versions,
