@@ -275,7 +275,7 @@ def cached_sqlite(
 ) -> tuple[str, Manifest]:
     """A SQLite store (its sqlite:/// URL) in ``stores``, generated if missing."""
     name = store_name(sessions, seed, backfill)
-    path = (stores / f"{made_name(name, 'sqlite')}.db").resolve()
+    path = sqlite_path(stores, name)
     if path.is_file() and manifest_path(stores, name).is_file():
         return sqlite_url(path), read_manifest(stores, name)
     stores.mkdir(parents=True, exist_ok=True)
@@ -372,6 +372,10 @@ def keep(stores: Path, name: str, backend: str, built: Built, written: float) ->
     (stores / f"{made_name(name, backend)}.{backend}.made.json").write_bytes(
         record.to_json()
     )
+
+
+def sqlite_path(stores: Path, name: str) -> Path:
+    return (stores / f"{made_name(name, 'sqlite')}.db").resolve()
 
 
 def sqlite_url(path: Path) -> str:
@@ -833,8 +837,9 @@ def is_cached(
     if backend == "json":
         return (stores / f"{name}.json").is_file()
     if backend == "sqlite":
-        return (stores / f"{name}.db").is_file()
-    return pg_marker(server, schema_name(sessions, seed, backfill)) == name
+        return sqlite_path(stores, name).is_file()
+    marker = made_name(name, "postgresql")
+    return pg_marker(server, schema_name(sessions, seed, backfill)) == marker
 
 
 if __name__ == "__main__":

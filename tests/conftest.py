@@ -295,6 +295,24 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def assert_same_figures(got: list[Any], want: list[Any]) -> None:
+    """A store's tutor figures are the rules': gaps and open runs in any order,
+    the median to float precision."""
+    assert [f.tutor for f in got] == [f.tutor for f in want]
+    for mine, theirs in zip(got, want, strict=True):
+        assert sorted(mine.doing_great_gaps) == sorted(theirs.doing_great_gaps)
+        assert sorted(mine.doing_great_open_runs) == sorted(
+            theirs.doing_great_open_runs
+        )
+        assert mine.median_hours_to_feedback == pytest.approx(
+            theirs.median_hours_to_feedback
+        )
+        mine.doing_great_gaps = theirs.doing_great_gaps
+        mine.doing_great_open_runs = theirs.doing_great_open_runs
+        mine.median_hours_to_feedback = theirs.median_hours_to_feedback
+        assert mine == theirs
+
+
 @pytest.fixture(scope="session")
 def demo_records(demo_template: Path) -> Dump:
     with open_store(str(demo_template)) as store:

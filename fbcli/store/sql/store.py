@@ -470,8 +470,9 @@ class SqlStore(Store):
             for s in sessions
         ]
         self._queue("put_session", rows)
-        self._sessions_written.update(str(row["id"]) for row in rows)
-        self._sessions_put.update(str(row["id"]) for row in rows)
+        ids = [str(row["id"]) for row in rows]
+        self._sessions_written.update(ids)
+        self._sessions_put.update(ids)
 
     def add_feedback(self, feedback: Iterable[Feedback]) -> None:
         rows = [feedback_row(item) for item in feedback]
